@@ -1,0 +1,56 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { Keyring } from './keyring.js';
+
+const VERSION = 'g1';
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+
+/**
+ * AES-256-GCM with a random 96-bit nonce. The AAD binds the ciphertext to where it lives
+ * (record key and field name), so ciphertext moved to another record or field fails to open.
+ * Format: `g1.<key index>.<base64url(nonce | tag | ciphertext)>`.
+ */
+export function seal(keyring: Keyring, plaintext: string, aad: string): string {
+  const { index, key } = keyring.current('seal');
+  const nonce = randomBytes(NONCE_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(Buffer.from(aad, 'utf8'));
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  const packed = Buffer.concat([nonce, cipher.getAuthTag(), body]);
+  return `${VERSION}.${index}.${packed.toString('base64url')}`;
+}
+
+/** The plaintext, or `null` when the value is garbled, edited, moved or sealed under an unknown key. */
+export function open(keyring: Keyring, sealed: string, aad: string): string | null {
+  if (typeof sealed !== 'string') return null;
+  const first = sealed.indexOf('.');
+  const second = sealed.indexOf('.', first + 1);
+  if (first < 0 || second < 0 || sealed.slice(0, first) !== VERSION) return null;
+  const packed = Buffer.from(sealed.slice(second + 1), 'base64url');
+  if (packed.length < NONCE_BYTES + TAG_BYTES) return null;
+  // The key index is a hint only; try it first, then the rest (it is not authenticated).
+  const hinted = Number(sealed.slice(first + 1, second));
+  const keys = keyring.all('seal');
+  const order = Number.isInteger(hinted) && keys[hinted] ? [keys[hinted], ...keys.filter((k) => k.index !== hinted)] : keys;
+  for (const candidate of order) {
+    if (!candidate) continue;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', candidate.key, packed.subarray(0, NONCE_BYTES));
+      decipher.setAAD(Buffer.from(aad, 'utf8'));
+      decipher.setAuthTag(packed.subarray(NONCE_BYTES, NONCE_BYTES + TAG_BYTES));
+      return Buffer.concat([decipher.update(packed.subarray(NONCE_BYTES + TAG_BYTES)), decipher.final()]).toString(
+        'utf8',
+      );
+    } catch {
+      // wrong key or tampered: try the next key
+    }
+  }
+  return null;
+}
+
+/** Which keyring entry sealed the value (0 = newest), or -1. Used to reseal under the newest key. */
+export function sealedKeyIndex(sealed: string): number {
+  const parts = sealed.split('.', 3);
+  const n = Number(parts[1]);
+  return Number.isInteger(n) ? n : -1;
+}
