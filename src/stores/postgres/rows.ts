@@ -1,0 +1,49 @@
+import type { StoredSession } from '../contract.js';
+
+/**
+ * bigint columns arrive as strings with pg's default parsers (or as numbers/bigints if the app
+ * changed them); epoch milliseconds fit a double exactly, so Number() is lossless for all of them.
+ */
+export function rowToSession(row: Record<string, unknown>): StoredSession {
+  return {
+    id: String(row.id),
+    verifier: String(row.verifier),
+    userId: row.user_id === null ? null : String(row.user_id),
+    createdAt: Number(row.created_at),
+    lastSeenAt: Number(row.last_seen_at),
+    authenticatedAt: row.authenticated_at === null ? null : Number(row.authenticated_at),
+    absoluteExpiresAt: Number(row.absolute_expires_at),
+    expiresAt: Number(row.expires_at),
+    fields: JSON.parse(String(row.fields)) as Record<string, string>,
+  };
+}
+
+/** Bind parameters $1..$9 of the `create` statement. */
+export function createParams(record: StoredSession): unknown[] {
+  return [
+    record.id,
+    record.verifier,
+    record.userId,
+    record.createdAt,
+    record.lastSeenAt,
+    record.authenticatedAt,
+    record.absoluteExpiresAt,
+    record.expiresAt,
+    JSON.stringify(record.fields),
+  ];
+}
+
+/** One element of the JSON array the `importBatch` statement unpacks with jsonb_to_recordset. */
+export function sessionToImportRow(record: StoredSession): Record<string, unknown> {
+  return {
+    id: record.id,
+    verifier: record.verifier,
+    user_id: record.userId,
+    created_at: record.createdAt,
+    last_seen_at: record.lastSeenAt,
+    authenticated_at: record.authenticatedAt,
+    absolute_expires_at: record.absoluteExpiresAt,
+    expires_at: record.expiresAt,
+    fields: record.fields,
+  };
+}

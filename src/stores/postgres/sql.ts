@@ -1,0 +1,107 @@
+import type { TableNames } from './identifiers.js';
+
+/**
+ * Every statement the store runs, built once per store from its (validated, quoted) table names.
+ * Values always travel as bind parameters; the texts are constant so pg can plan them once.
+ */
+export interface StoreSql {
+  readonly get: string;
+  readonly create: string;
+  readonly patch: string;
+  readonly destroy: string;
+  readonly listByUser: string;
+  readonly destroyByUser: string;
+  readonly revokeAll: string;
+  readonly purgeExpired: string;
+  readonly exportPage: string;
+  readonly importBatch: string;
+  readonly count: string;
+}
+
+/** Columns read back, in the shape `rowToSession` expects. `fields::text` keeps us independent of
+ * whatever jsonb type parser the application installed on pg. */
+const COLUMNS =
+  'id, verifier, user_id, created_at, last_seen_at, authenticated_at, absolute_expires_at, expires_at, fields::text AS fields';
+
+const REPLACE_ALL = `verifier = EXCLUDED.verifier, user_id = EXCLUDED.user_id, created_at = EXCLUDED.created_at,
+  last_seen_at = EXCLUDED.last_seen_at, authenticated_at = EXCLUDED.authenticated_at,
+  absolute_expires_at = EXCLUDED.absolute_expires_at, expires_at = EXCLUDED.expires_at,
+  epoch = EXCLUDED.epoch, fields = EXCLUDED.fields`;
+
+export function buildSql(t: TableNames): StoreSql {
+  // A row is live while its epoch is at least the global one; revokeAll() only bumps the latter.
+  const globalEpoch = `(SELECT epoch FROM ${t.epoch})`;
+  const live = `epoch >= ${globalEpoch}`;
+  return {
+    get: `SELECT ${COLUMNS} FROM ${t.sessions} WHERE id = $1 AND ${live}`,
+
+    // A row revoked by epoch reads as absent everywhere, so its id is free: the upsert replaces it.
+    // A live row (expired or not: judging expiry is the core's job) is kept and we report false.
+    create: `INSERT INTO ${t.sessions} AS cur
+      (id, verifier, user_id, created_at, last_seen_at, authenticated_at, absolute_expires_at, expires_at, epoch, fields)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ${globalEpoch}, $9::jsonb)
+      ON CONFLICT (id) DO UPDATE SET ${REPLACE_ALL}
+      WHERE cur.epoch < EXCLUDED.epoch
+      RETURNING 1`,
+
+    // One statement: the UPDATE checks liveness and every compare-and-set expectation in its WHERE
+    // clause (re-checked by PostgreSQL against the newest row version under concurrent writers),
+    // so nothing is lost between a read and a write. An UPDATE never inserts: a destroyed row stays
+    // destroyed. The `live` CTE reads the same row from the statement snapshot so that, when
+    // nothing was updated, one round trip still tells 'missing' from 'conflict'.
+    // $2 unset names, $3 set object, $4 lastSeenAt, $5 expiresAt, $6 expectations (null = absent).
+    patch: `WITH live AS (
+        SELECT 1 FROM ${t.sessions} WHERE id = $1 AND ${live}
+      ), updated AS (
+        UPDATE ${t.sessions} AS s
+        SET fields = (s.fields - $2::text[]) || $3::jsonb,
+            last_seen_at = coalesce($4::bigint, s.last_seen_at),
+            expires_at = coalesce($5::bigint, s.expires_at)
+        WHERE s.id = $1 AND s.epoch >= ${globalEpoch}
+          AND NOT EXISTS (
+            SELECT 1 FROM jsonb_each_text($6::jsonb) AS expected(name, value)
+            WHERE (s.fields ->> expected.name) IS DISTINCT FROM expected.value
+          )
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM updated)::int AS updated, (SELECT count(*) FROM live)::int AS live`,
+
+    destroy: `DELETE FROM ${t.sessions} WHERE id = $1`,
+
+    listByUser: `SELECT ${COLUMNS} FROM ${t.sessions} WHERE user_id = $1 AND ${live} ORDER BY created_at, id`,
+
+    // Revoked rows are deleted too (they are garbage) but only live ones count as removed sessions.
+    destroyByUser: `WITH removed AS (
+        DELETE FROM ${t.sessions} WHERE user_id = $1 AND NOT (id = ANY($2::text[])) RETURNING epoch
+      )
+      SELECT count(*)::int AS removed FROM removed WHERE ${live}`,
+
+    revokeAll: `UPDATE ${t.epoch} SET epoch = epoch + 1`,
+
+    // SKIP LOCKED: a second instance purging at the same time takes other rows instead of waiting
+    // for (and then re-deleting) ours, so the two never do the same work twice.
+    purgeExpired: `WITH doomed AS (
+        SELECT id FROM ${t.sessions}
+        WHERE expires_at <= $1 OR epoch < ${globalEpoch}
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED
+      )
+      DELETE FROM ${t.sessions} AS s USING doomed WHERE s.id = doomed.id`,
+
+    // Keyset pagination: each page is an index range scan, whatever the table size.
+    exportPage: `SELECT ${COLUMNS} FROM ${t.sessions} WHERE id > $1 AND ${live} ORDER BY id LIMIT $2`,
+
+    // Imported rows take the current epoch: they are live even after an earlier revokeAll().
+    importBatch: `INSERT INTO ${t.sessions} AS cur
+      (id, verifier, user_id, created_at, last_seen_at, authenticated_at, absolute_expires_at, expires_at, epoch, fields)
+      SELECT r.id, r.verifier, r.user_id, r.created_at, r.last_seen_at, r.authenticated_at,
+        r.absolute_expires_at, r.expires_at, ${globalEpoch}, r.fields
+      FROM jsonb_to_recordset($1::jsonb) AS r(
+        id text, verifier text, user_id text, created_at bigint, last_seen_at bigint,
+        authenticated_at bigint, absolute_expires_at bigint, expires_at bigint, fields jsonb
+      )
+      ON CONFLICT (id) DO UPDATE SET ${REPLACE_ALL}`,
+
+    count: `SELECT count(*)::bigint AS count FROM ${t.sessions} WHERE ${live}`,
+  };
+}

@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { PgPoolLike } from '../../src/stores/postgres/index.js';
+
+/** The PostgreSQL every machine runs for tests (trust auth, loopback only). */
+export const TEST_PG_URL = process.env.CUSTOS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A small pool: test files run in parallel on a 2-core machine. */
+export function testPool(config: pg.PoolConfig = {}): pg.Pool {
+  return new pg.Pool({ connectionString: TEST_PG_URL, max: 4, connectionTimeoutMillis: 5_000, ...config });
+}
+
+/** A schema name no other test file (or run) uses: lowercase so it is a plain identifier. */
+export function uniqueSchema(label: string): string {
+  return `custos_t_${label}_${randomBytes(5).toString('hex')}`;
+}
+
+export async function dropSchema(pool: pg.Pool, schema: string): Promise<void> {
+  await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+}
+
+/** Wraps a pool so a test can count the statements (round trips) a store operation costs. */
+export function countingPool(pool: pg.Pool): PgPoolLike & { queries: string[] } {
+  const queries: string[] = [];
+  return {
+    queries,
+    query: (text: string, values?: unknown[]) => {
+      queries.push(text);
+      return pool.query(text, values);
+    },
+    connect: () => pool.connect(),
+  };
+}
