@@ -86,7 +86,8 @@ const invalid = (message: string) => new CustosError('INVALID_OPTION', message);
 
 /** Validates everything at construction so a bad setting never surfaces on the first request. */
 export function resolveOptions(options: SessionOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) throw invalid('createSessions(options) needs an options object with at least `secrets`.');
+  if (typeof options !== 'object' || options === null)
+    throw invalid('createSessions(options) needs an options object with at least `secrets`.');
   const keyring = new Keyring(options.secrets);
   const preset = options.preset ?? 'aal2';
   if (!(preset in PRESETS)) throw invalid(`preset must be 'aal1', 'aal2' or 'aal3'; got ${JSON.stringify(preset)}.`);
@@ -98,23 +99,37 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
       'absoluteTimeout must be a finite duration: sessions without an absolute limit live forever (OWASP ASVS 7.3.2). Use e.g. 12h.',
     );
   }
-  const idleTimeout = options.idleTimeout === undefined ? base.idleTimeout : parseDuration(options.idleTimeout, 'idleTimeout');
-  const absoluteTimeout = absoluteRaw === undefined ? base.absoluteTimeout : parseDuration(absoluteRaw, 'absoluteTimeout');
-  if (idleTimeout > absoluteTimeout) throw invalid('idleTimeout is longer than absoluteTimeout; make idleTimeout the shorter one.');
-  const renewAfter = options.renewAfter === undefined || options.renewAfter === false ? false : parseDuration(options.renewAfter, 'renewAfter');
-  const touchAfter = options.touchAfter === undefined ? Math.max(1, Math.floor(idleTimeout / 10)) : parseDuration(options.touchAfter, 'touchAfter');
-  if (touchAfter >= idleTimeout) throw invalid('touchAfter must be shorter than idleTimeout, or active sessions would expire.');
+  const idleTimeout =
+    options.idleTimeout === undefined ? base.idleTimeout : parseDuration(options.idleTimeout, 'idleTimeout');
+  const absoluteTimeout =
+    absoluteRaw === undefined ? base.absoluteTimeout : parseDuration(absoluteRaw, 'absoluteTimeout');
+  if (idleTimeout > absoluteTimeout)
+    throw invalid('idleTimeout is longer than absoluteTimeout; make idleTimeout the shorter one.');
+  const renewAfter =
+    options.renewAfter === undefined || options.renewAfter === false
+      ? false
+      : parseDuration(options.renewAfter, 'renewAfter');
+  const touchAfter =
+    options.touchAfter === undefined
+      ? Math.max(1, Math.floor(idleTimeout / 10))
+      : parseDuration(options.touchAfter, 'touchAfter');
+  if (touchAfter >= idleTimeout)
+    throw invalid('touchAfter must be shorter than idleTimeout, or active sessions would expire.');
   const cookie = resolveCookie(options.cookie ?? {});
   const max = options.maxSessionsPerUser ?? Number.POSITIVE_INFINITY;
-  if (!(max === Number.POSITIVE_INFINITY || (Number.isInteger(max) && max >= 1))) throw invalid('maxSessionsPerUser must be a whole number of at least 1.');
+  if (!(max === Number.POSITIVE_INFINITY || (Number.isInteger(max) && max >= 1)))
+    throw invalid('maxSessionsPerUser must be a whole number of at least 1.');
   const onMax = options.onMaxSessions ?? 'evict-oldest';
-  if (onMax !== 'evict-oldest' && onMax !== 'refuse') throw invalid("onMaxSessions must be 'evict-oldest' or 'refuse'.");
+  if (onMax !== 'evict-oldest' && onMax !== 'refuse')
+    throw invalid("onMaxSessions must be 'evict-oldest' or 'refuse'.");
   const csd = options.clearSiteData ?? ['"cache"', '"cookies"', '"storage"'];
   if (csd !== false && (!Array.isArray(csd) || csd.some((d) => !/^"[a-z*]+"$/.test(d)))) {
     throw invalid('clearSiteData must be false or a list of quoted directives such as \'"cookies"\'.');
   }
-  if (options.clock !== undefined && typeof options.clock !== 'function') throw invalid('clock must be a function returning epoch milliseconds.');
-  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw invalid('onEvent must be a function.');
+  if (options.clock !== undefined && typeof options.clock !== 'function')
+    throw invalid('clock must be a function returning epoch milliseconds.');
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function')
+    throw invalid('onEvent must be a function.');
   if (options.store !== undefined && (typeof options.store !== 'object' || typeof options.store.get !== 'function')) {
     throw invalid('store must be a custos store such as sqliteStore() or memoryStore().');
   }
@@ -149,6 +164,12 @@ function resolveCookie(cookie: CookieOptions): ResolvedOptions['cookie'] {
   const secure = cookie.secure ?? true;
   const name = cookie.name ?? (secure ? '__Host-sid' : 'sid');
   const path = cookie.path ?? '/';
-  assertCookieRules(name, { secure, domain: cookie.domain, path, httpOnly: true, sameSite: sameSite === 'lax' ? 'Lax' : 'Strict' });
+  assertCookieRules(name, {
+    secure,
+    domain: cookie.domain,
+    path,
+    httpOnly: true,
+    sameSite: sameSite === 'lax' ? 'Lax' : 'Strict',
+  });
   return { name, sameSite, secure, persistent: cookie.persistent ?? false, domain: cookie.domain, path };
 }

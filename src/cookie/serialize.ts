@@ -21,7 +21,10 @@ const VALUE_CHARS = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
 /** Checks the prefix rules once, at configuration time (checklist CK-04). */
 export function assertCookieRules(name: string, attributes: Omit<CookieAttributes, 'maxAge'>): void {
   if (!TOKEN_CHARS.test(name)) {
-    throw new CustosError('INVALID_COOKIE_OPTION', `cookie name ${JSON.stringify(name)} has characters a cookie name cannot have.`);
+    throw new CustosError(
+      'INVALID_COOKIE_OPTION',
+      `cookie name ${JSON.stringify(name)} has characters a cookie name cannot have.`,
+    );
   }
   if (name.startsWith('__Host-')) {
     if (!attributes.secure || attributes.domain !== undefined || (attributes.path ?? '/') !== '/') {
@@ -44,7 +47,10 @@ export function assertCookieRules(name: string, attributes: Omit<CookieAttribute
 
 export function serializeCookie(name: string, value: string, attributes: CookieAttributes): string {
   if (!VALUE_CHARS.test(value)) {
-    throw new CustosError('INVALID_COOKIE_OPTION', 'a cookie value may not contain spaces, quotes, commas, semicolons or backslashes.');
+    throw new CustosError(
+      'INVALID_COOKIE_OPTION',
+      'a cookie value may not contain spaces, quotes, commas, semicolons or backslashes.',
+    );
   }
   if (Buffer.byteLength(name) + Buffer.byteLength(value) > MAX_COOKIE_BYTES) {
     throw new CustosError(

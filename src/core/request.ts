@@ -41,3 +41,17 @@ export function isLoopbackHost(host: string | undefined): boolean {
   const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
   return name === 'localhost' || name.endsWith('.localhost') || isLoopbackAddress(name);
 }
+
+/** The Host header, or the authority of an absolute request URL (Fetch `Request`s carry no Host). */
+export function requestHost(request: RequestLike): string | undefined {
+  const host = headerValue(request.headers, 'host');
+  if (host) return host;
+  if (/^https?:\/\//i.test(request.url)) {
+    try {
+      return new URL(request.url).host;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}

@@ -20,7 +20,10 @@ export async function callStore<T>(
       work(),
       new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new CustosError('STORE_UNAVAILABLE', `session store did not answer ${operation} within ${timeoutMs} ms`)),
+          () =>
+            reject(
+              new CustosError('STORE_UNAVAILABLE', `session store did not answer ${operation} within ${timeoutMs} ms`),
+            ),
           timeoutMs,
         );
         timer.unref?.();

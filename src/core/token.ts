@@ -13,7 +13,9 @@ const ID_CHARS = Math.ceil((ID_BYTES * 4) / 3);
 const SECRET_CHARS = Math.ceil((SECRET_BYTES * 4) / 3);
 const MAC_CHARS = Math.ceil((MAC_BYTES * 4) / 3);
 /** The only shape a session cookie may have; checked before anything else touches the value. */
-const TOKEN_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${ID_CHARS}}\\.[A-Za-z0-9_-]{${SECRET_CHARS}}\\.[A-Za-z0-9_-]{${MAC_CHARS}}$`);
+const TOKEN_PATTERN = new RegExp(
+  `^[A-Za-z0-9_-]{${ID_CHARS}}\\.[A-Za-z0-9_-]{${SECRET_CHARS}}\\.[A-Za-z0-9_-]{${MAC_CHARS}}$`,
+);
 export const TOKEN_LENGTH = ID_CHARS + SECRET_CHARS + MAC_CHARS + 2;
 
 export interface SessionToken {

@@ -31,7 +31,8 @@ export function open(keyring: Keyring, sealed: string, aad: string): string | nu
   // The key index is a hint only; try it first, then the rest (it is not authenticated).
   const hinted = Number(sealed.slice(first + 1, second));
   const keys = keyring.all('seal');
-  const order = Number.isInteger(hinted) && keys[hinted] ? [keys[hinted], ...keys.filter((k) => k.index !== hinted)] : keys;
+  const order =
+    Number.isInteger(hinted) && keys[hinted] ? [keys[hinted], ...keys.filter((k) => k.index !== hinted)] : keys;
   for (const candidate of order) {
     if (!candidate) continue;
     try {

@@ -87,7 +87,8 @@ export function isStoredSession(value: unknown): value is StoredSession {
   if (typeof r.id !== 'string' || r.id.length === 0 || r.id.length > 128) return false;
   if (typeof r.verifier !== 'string' || r.verifier.length === 0 || r.verifier.length > 128) return false;
   if (!(r.userId === null || (typeof r.userId === 'string' && r.userId.length <= 512))) return false;
-  if (!isTime(r.createdAt) || !isTime(r.lastSeenAt) || !isTime(r.absoluteExpiresAt) || !isTime(r.expiresAt)) return false;
+  if (!isTime(r.createdAt) || !isTime(r.lastSeenAt) || !isTime(r.absoluteExpiresAt) || !isTime(r.expiresAt))
+    return false;
   if (!(r.authenticatedAt === null || isTime(r.authenticatedAt))) return false;
   if (typeof r.fields !== 'object' || r.fields === null || Array.isArray(r.fields)) return false;
   return Object.values(r.fields as object).every((v) => typeof v === 'string');

@@ -1,0 +1,47 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { SessionData } from '../core/data.js';
+import type { SessionManager } from '../core/manager.js';
+import type { Session } from '../core/session.js';
+import { CustosError } from '../errors.js';
+import { attachSession, type NodeAdapterOptions, sendSessionError } from './node-shared.js';
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** The custos session for this request (typed by `SessionData` declaration merging). */
+      session: Session<SessionData>;
+    }
+  }
+}
+
+/**
+ * Express 4/5 middleware: `req.session` before your routes, the store write done before the
+ * response ends, a generic 503 when the store is down.
+ *
+ * @example
+ * app.use(sessions(createSessions({ secrets: [process.env.SECRET!] })));
+ */
+export function sessions<D extends object = SessionData>(manager: SessionManager<D>, options: NodeAdapterOptions = {}) {
+  return function custosSession(req: Request, res: Response, next: NextFunction): void {
+    attachSession(manager, req, res, options).then(
+      (session) => {
+        (req as { session: unknown }).session = session;
+        next();
+      },
+      (error: unknown) => {
+        if (!sendSessionError(res, error)) next(error);
+      },
+    );
+  };
+}
+
+/**
+ * Error middleware that turns custos errors thrown by your routes (`REAUTH_REQUIRED`,
+ * `NOT_AUTHENTICATED`, `STORE_UNAVAILABLE`, ...) into a generic answer with the right status.
+ */
+export function sessionErrors() {
+  return function custosErrors(error: unknown, _req: Request, res: Response, next: NextFunction): void {
+    if (error instanceof CustosError && sendSessionError(res, error)) return;
+    next(error);
+  };
+}

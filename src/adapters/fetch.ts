@@ -1,0 +1,90 @@
+import type { SessionManager } from '../core/manager.js';
+import type { RequestLike } from '../core/request.js';
+import type { Session } from '../core/session.js';
+import { CustosError } from '../errors.js';
+
+export interface FetchAdapterOptions {
+  /** The peer address, if the runtime knows it (e.g. Bun's `server.requestIP`, Deno's `info.remoteAddr`). */
+  remoteAddress?: string;
+}
+
+export function toRequestLike(request: Request, options: FetchAdapterOptions = {}): RequestLike {
+  return {
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    remoteAddress: options.remoteAddress,
+    secure: request.url.startsWith('https:'),
+  };
+}
+
+/** Copies a response so headers can be added even when the original's headers are immutable. */
+export function withSessionHeaders(response: Response, headers: ReadonlyArray<[string, string]>): Response {
+  if (headers.length === 0) return response;
+  const out = new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  for (const [name, value] of headers) {
+    if (name === 'set-cookie') out.headers.append(name, value);
+    else out.headers.set(name, value);
+  }
+  return out;
+}
+
+export function sessionErrorResponse(error: unknown): Response | null {
+  if (!(error instanceof CustosError)) return null;
+  const body = error.status === 503 ? 'Service unavailable' : error.status === 401 ? 'Not signed in' : 'Forbidden';
+  return new Response(body, {
+    status: error.status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+  });
+}
+
+/**
+ * Wraps a Fetch-style handler (Next.js route handlers, Bun, Deno, Cloudflare-style workers):
+ * the session is loaded before it runs and committed before the `Response` is returned.
+ *
+ * @example
+ * export const GET = withSessions(sessions, async (request, session) => {
+ *   session.set('visits', (session.get('visits') ?? 0) + 1);
+ *   return Response.json({ visits: session.get('visits') });
+ * });
+ */
+export function withSessions<D extends object, A extends unknown[] = []>(
+  manager: SessionManager<D>,
+  handler: (request: Request, session: Session<D>, ...rest: A) => Response | Promise<Response>,
+  options: { remoteAddress?: (request: Request, ...rest: A) => string | undefined } = {},
+): (request: Request, ...rest: A) => Promise<Response> {
+  return async function sessionHandler(request: Request, ...rest: A): Promise<Response> {
+    try {
+      const session = await manager.load(
+        toRequestLike(request, { remoteAddress: options.remoteAddress?.(request, ...rest) }),
+      );
+      const response = await handler(request, session, ...rest);
+      await session.commit();
+      return withSessionHeaders(response, session.responseHeaders());
+    } catch (error) {
+      const answer = sessionErrorResponse(error);
+      if (answer) return answer;
+      throw error;
+    }
+  };
+}
+
+/** Lower-level form: load, then `finish(response)` commits and adds the headers. */
+export async function loadSession<D extends object>(
+  manager: SessionManager<D>,
+  request: Request,
+  options: FetchAdapterOptions = {},
+): Promise<{ session: Session<D>; finish(response: Response): Promise<Response> }> {
+  const session = await manager.load(toRequestLike(request, options));
+  return {
+    session,
+    async finish(response) {
+      await session.commit();
+      return withSessionHeaders(response, session.responseHeaders());
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SessionManager } from '../core/manager.js';
+import type { Session } from '../core/session.js';
+import { attachSession, type NodeAdapterOptions, sendSessionError } from './node-shared.js';
+
+export { attachSession, type NodeAdapterOptions, toRequestLike } from './node-shared.js';
+
+export type NodeSessionHandler<D extends object> = (
+  req: IncomingMessage & { session: Session<D> },
+  res: ServerResponse,
+) => void | Promise<void>;
+
+/**
+ * Wraps a plain `node:http` handler: `req.session` is ready before it runs, the store write
+ * finishes before the response does, and session failures become a generic 503/401/403.
+ *
+ * @example
+ * const sessions = createSessions({ secrets: [process.env.SECRET!], store: sqliteStore({ path: 'sessions.db' }) });
+ * http.createServer(withSessions(sessions, async (req, res) => {
+ *   req.session.set('visits', (req.session.get('visits') ?? 0) + 1);
+ *   res.end(`visits: ${req.session.get('visits')}`);
+ * })).listen(3000);
+ */
+export function withSessions<D extends object>(
+  manager: SessionManager<D>,
+  handler: NodeSessionHandler<D>,
+  options: NodeAdapterOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return function sessionHandler(req, res) {
+    attachSession(manager, req, res, options)
+      .then(async (session) => {
+        const withSession = req as IncomingMessage & { session: Session<D> };
+        withSession.session = session;
+        await handler(withSession, res);
+      })
+      .catch((error: unknown) => {
+        if (sendSessionError(res, error)) return;
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.setHeader('content-type', 'text/plain; charset=utf-8');
+          res.end('Internal error');
+        } else {
+          res.destroy();
+        }
+      });
+  };
+}

@@ -1,0 +1,252 @@
+import { readCookie } from '../cookie/parse.js';
+import { serializeClearingCookie } from '../cookie/serialize.js';
+import { safeEqual } from '../crypto/compare.js';
+import { open } from '../crypto/seal.js';
+import { CustosError } from '../errors.js';
+import { type ResolvedOptions, resolveOptions, type SessionOptions } from '../options.js';
+import type { SessionStore, StoredSession } from '../stores/contract.js';
+import type { SessionData } from './data.js';
+import { type SessionEvent, safeEmit } from './events.js';
+import { INTERNAL } from './internal-fields.js';
+import type { ManagerContext } from './manager-context.js';
+import { isAbsoluteExpired, isIdleExpired } from './policy.js';
+import { headerValue, isLoopbackHost, type RequestLike, requestHost } from './request.js';
+import { type ClientContext, fieldAad, Session } from './session.js';
+import { callStore } from './store-call.js';
+import { parseToken, secretVerifier } from './token.js';
+
+/** One entry of "your devices" (checklist TRM-05): never a token, never session data. */
+export interface SessionInfo {
+  readonly handle: string;
+  readonly current: boolean;
+  readonly device: string | null;
+  readonly ip: string | null;
+  readonly createdAt: number;
+  readonly lastSeenAt: number;
+  readonly authenticatedAt: number | null;
+  readonly idleExpiresAt: number;
+  readonly absoluteExpiresAt: number;
+}
+
+/** A user agent summary short enough for a device list. */
+function describeDevice(userAgent: string | undefined): string | undefined {
+  if (!userAgent) return undefined;
+  return userAgent.slice(0, 256);
+}
+
+/**
+ * The framework-free engine: reads the one cookie, verifies it, loads and checks the record,
+ * and hands adapters a `Session` plus the headers to send back.
+ */
+export class SessionManager<D extends object = SessionData> {
+  readonly options: ResolvedOptions;
+  readonly store: SessionStore;
+  readonly #ctx: ManagerContext;
+
+  constructor(options: SessionOptions) {
+    this.options = resolveOptions(options);
+    this.store = this.options.store;
+    const { storeTimeout, onEvent, clock } = this.options;
+    this.#ctx = {
+      options: this.options,
+      store: this.store,
+      call: (operation, work) => callStore(operation, storeTimeout, work, onEvent, clock),
+      emit: (event) => this.emit(event),
+      makeRoomFor: (userId) => this.#makeRoomFor(userId),
+    };
+  }
+
+  /** Sends an event to `onEvent`, stamped with the clock. */
+  emit(event: Omit<SessionEvent, 'at'>): void {
+    safeEmit(this.options.onEvent, { ...event, at: this.options.clock() } as SessionEvent);
+  }
+
+  /**
+   * The session for a request. Untrusted input never throws: a garbled, forged, unknown,
+   * duplicated or expired cookie gives an anonymous session plus an event (decision 8).
+   * Only a failing store throws (`STORE_UNAVAILABLE`).
+   */
+  async load(request: RequestLike): Promise<Session<D>> {
+    const ip = request.remoteAddress;
+    const client: ClientContext = {
+      ip,
+      device: describeDevice(headerValue(request.headers, 'user-agent')),
+      canIssueCookie: request.secure || !this.options.cookie.secure || isLoopbackHost(requestHost(request)),
+    };
+    const anonymous = (clear: boolean) => new Session<D>(this.#ctx, client, null, clear ? 'clear' : 'none');
+    const { value, count } = readCookie(headerValue(request.headers, 'cookie'), this.options.cookie.name);
+    if (count > 1) {
+      this.emit({ type: 'duplicate-cookie', ip, reason: 'duplicate-cookie-name' });
+      return anonymous(false);
+    }
+    if (value === null) return anonymous(false);
+    if (!client.canIssueCookie) {
+      // Checklist TLS-03: a session cookie arriving over plain HTTP is never honoured.
+      this.emit({ type: 'https-required', ip, reason: 'cookie-over-plain-http' });
+      return anonymous(false);
+    }
+    const parsed = parseToken(this.options.keyring, value);
+    if (!parsed.ok) {
+      this.emit({ type: 'tampered', ip, reason: parsed.reason });
+      return anonymous(true);
+    }
+    const { id, secret, keyIndex } = parsed.token;
+    const record = await this.#ctx.call('get', () => this.store.get(id));
+    if (!record) {
+      // Checklist TOK-03: an id we do not hold is never adopted.
+      this.emit({ type: 'unknown-id', ip, handle: id });
+      return anonymous(true);
+    }
+    if (!safeEqual(record.verifier, secretVerifier(secret))) {
+      this.emit({ type: 'tampered', ip, handle: id, reason: 'bad-secret' });
+      return anonymous(true);
+    }
+    const now = this.options.clock();
+    const expired = isAbsoluteExpired(record, now)
+      ? 'expired-absolute'
+      : isIdleExpired(record, this.options, now)
+        ? 'expired-idle'
+        : null;
+    if (expired) {
+      await this.#ctx.call('destroy', () => this.store.destroy(id));
+      this.emit({ type: expired, handle: id, userId: record.userId, ip });
+      return anonymous(true);
+    }
+    const plain = this.#openFields(record);
+    if (!plain) {
+      this.emit({ type: 'tampered', handle: id, ip, reason: 'bad-seal' });
+      return anonymous(true);
+    }
+    if (keyIndex > 0) this.emit({ type: 'key-rotated', handle: id, userId: record.userId });
+    return new Session<D>(this.#ctx, client, { record, secret, plain, reissue: keyIndex > 0 }, 'none');
+  }
+
+  /** Opens every field; any failure means the record was edited or moved (checklist STO-02). */
+  #openFields(record: StoredSession): Map<string, string> | null {
+    const plain = new Map<string, string>();
+    for (const [name, sealed] of Object.entries(record.fields)) {
+      const json = open(this.options.keyring, sealed, fieldAad(record.id, name));
+      if (json === null) return null;
+      plain.set(name, json);
+    }
+    return plain;
+  }
+
+  /** The clearing `Set-Cookie` for this configuration (checklist CK-07). */
+  clearingCookie(): string {
+    const { cookie } = this.options;
+    return serializeClearingCookie(cookie.name, {
+      path: cookie.path,
+      domain: cookie.domain,
+      secure: cookie.secure,
+      httpOnly: true,
+      sameSite: cookie.sameSite === 'strict' ? 'Strict' : 'Lax',
+    });
+  }
+
+  /** A user's live sessions for a "your devices" page, newest first. */
+  async listSessions(userId: string, currentHandle?: string | null): Promise<SessionInfo[]> {
+    const records = await this.#ctx.call('listByUser', () => this.store.listByUser(userId));
+    const now = this.options.clock();
+    const out: SessionInfo[] = [];
+    for (const record of records) {
+      if (isAbsoluteExpired(record, now) || isIdleExpired(record, this.options, now)) continue;
+      const read = (name: string) => {
+        const sealed = record.fields[name];
+        const json = sealed === undefined ? null : open(this.options.keyring, sealed, fieldAad(record.id, name));
+        return json === null ? null : (JSON.parse(json) as string);
+      };
+      out.push({
+        handle: record.id,
+        current: record.id === currentHandle,
+        device: read(INTERNAL.device),
+        ip: read(INTERNAL.ip),
+        createdAt: record.createdAt,
+        lastSeenAt: record.lastSeenAt,
+        authenticatedAt: record.authenticatedAt,
+        idleExpiresAt: record.lastSeenAt + this.options.idleTimeout,
+        absoluteExpiresAt: record.absoluteExpiresAt,
+      });
+    }
+    return out.sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /**
+   * Ends one session by its public handle. With `userId`, only if it belongs to that user
+   * (so a user can never revoke someone else's session by guessing a handle).
+   */
+  async revoke(handle: string, options: { userId?: string } = {}): Promise<boolean> {
+    if (typeof handle !== 'string' || handle.length === 0 || handle.length > 64) return false;
+    const record = await this.#ctx.call('get', () => this.store.get(handle));
+    if (!record) return false;
+    if (options.userId !== undefined && record.userId !== options.userId) return false;
+    await this.#ctx.call('destroy', () => this.store.destroy(handle));
+    this.emit({ type: 'revoked', handle, userId: record.userId, count: 1 });
+    return true;
+  }
+
+  /** Ends every session of a user, except the listed handles ("sign out my other devices"). */
+  async revokeUser(userId: string, options: { except?: readonly (string | null | undefined)[] } = {}): Promise<number> {
+    const except = (options.except ?? []).filter((h): h is string => typeof h === 'string');
+    const count = await this.#ctx.call('destroyByUser', () => this.store.destroyByUser(userId, except));
+    this.emit({ type: 'revoked', userId, count, reason: except.length > 0 ? 'other-sessions' : 'all-user-sessions' });
+    return count;
+  }
+
+  /** Ends every session of every user at once, without scanning (global epoch). */
+  async revokeAll(): Promise<void> {
+    await this.#ctx.call('revokeAll', () => this.store.revokeAll());
+    this.emit({ type: 'revoked', reason: 'all-sessions' });
+  }
+
+  /** Deletes expired records in batches; returns how many went. */
+  async purgeExpired(options: { batchSize?: number; maxBatches?: number } = {}): Promise<number> {
+    const batch = options.batchSize ?? 1000;
+    let total = 0;
+    for (let i = 0; i < (options.maxBatches ?? Number.POSITIVE_INFINITY); i++) {
+      const removed = await this.#ctx.call('purgeExpired', () => this.store.purgeExpired(this.options.clock(), batch));
+      total += removed;
+      if (removed < batch) break;
+    }
+    return total;
+  }
+
+  /** Whether the store answers in time (for `/healthz`). */
+  async isHealthy(): Promise<boolean> {
+    try {
+      await this.#ctx.call('ping', () =>
+        this.store.ping ? this.store.ping() : this.store.get('health-check').then(() => undefined),
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async #makeRoomFor(userId: string): Promise<void> {
+    const max = this.options.maxSessionsPerUser;
+    if (max === Number.POSITIVE_INFINITY) return;
+    const live = await this.listSessions(userId);
+    if (live.length < max) return;
+    if (this.options.onMaxSessions === 'refuse') {
+      throw new CustosError(
+        'TOO_MANY_SESSIONS',
+        `this account already has ${max} active sessions; sign out elsewhere first`,
+      );
+    }
+    const oldest = [...live].sort((a, b) => a.lastSeenAt - b.lastSeenAt).slice(0, live.length - max + 1);
+    for (const info of oldest) {
+      await this.#ctx.call('destroy', () => this.store.destroy(info.handle));
+      this.emit({ type: 'revoked', handle: info.handle, userId, reason: 'max-sessions', count: 1 });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+}
+
+/** Creates the session manager. Every option is checked here, so mistakes fail at startup. */
+export function createSessions<D extends object = SessionData>(options: SessionOptions): SessionManager<D> {
+  return new SessionManager<D>(options);
+}

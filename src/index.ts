@@ -1,0 +1,14 @@
+export { readCookie } from './cookie/parse.js';
+export { serializeCookie } from './cookie/serialize.js';
+export type { SessionData } from './core/data.js';
+export { type Duration, parseDuration } from './core/duration.js';
+export type { EventListener, SessionEvent, SessionEventType } from './core/events.js';
+export { createSessions, type SessionInfo, SessionManager } from './core/manager.js';
+export type { HeaderSource, RequestLike } from './core/request.js';
+export type { AuthInfo, LoginOptions, Session } from './core/session.js';
+export { CustosError, type CustosErrorCode, isCustosError } from './errors.js';
+export { type CookieOptions, PRESETS, type Preset, type SessionOptions } from './options.js';
+export { resolveClient, type TrustedProxies } from './protect/proxy.js';
+export type { PatchResult, SessionPatch, SessionStore, StoredSession } from './stores/contract.js';
+export { isStoredSession } from './stores/contract.js';
+export { MemoryStore, memoryStore } from './stores/memory/index.js';
