@@ -3,6 +3,7 @@ import { type Duration, parseDuration } from './core/duration.js';
 import type { EventListener } from './core/events.js';
 import { Keyring } from './crypto/keyring.js';
 import { CustosError } from './errors.js';
+import { type ProtectOptions, type ResolvedProtectOptions, resolveProtectOptions } from './protect/options.js';
 import type { SessionStore } from './stores/contract.js';
 import { memoryStore } from './stores/memory/index.js';
 
@@ -62,6 +63,8 @@ export interface SessionOptions {
   onEvent?: EventListener;
   /** Injectable clock for tests. @default Date.now */
   clock?: () => number;
+  /** CSRF layers: allowed origins, Fetch Metadata policy, token field/header names. */
+  protect?: ProtectOptions;
 }
 
 export interface ResolvedOptions {
@@ -80,6 +83,7 @@ export interface ResolvedOptions {
   readonly clearSiteData: string | null;
   readonly onEvent: EventListener | undefined;
   readonly clock: () => number;
+  readonly protect: ResolvedProtectOptions;
 }
 
 const invalid = (message: string) => new CustosError('INVALID_OPTION', message);
@@ -149,6 +153,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     clearSiteData: csd === false || csd.length === 0 ? null : csd.join(', '),
     onEvent: options.onEvent,
     clock: options.clock ?? Date.now,
+    protect: resolveProtectOptions(options.protect),
   };
 }
 

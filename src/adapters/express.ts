@@ -3,7 +3,7 @@ import type { SessionData } from '../core/data.js';
 import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
-import { attachSession, type NodeAdapterOptions, sendSessionError } from './node-shared.js';
+import { attachSession, type NodeAdapterOptions, sendSessionError, toRequestLike } from './node-shared.js';
 
 declare global {
   namespace Express {
@@ -43,5 +43,26 @@ export function sessionErrors() {
   return function custosErrors(error: unknown, _req: Request, res: Response, next: NextFunction): void {
     if (error instanceof CustosError && sendSessionError(res, error)) return;
     next(error);
+  };
+}
+
+/**
+ * CSRF middleware: place it after your body parser. Unsafe methods need a same-origin signal
+ * and the session's token in the `_csrf` form field or the `x-csrf-token` header; failures get
+ * a generic 403 and change nothing. Put `res.locals.csrfToken` into your forms.
+ */
+export function csrf<D extends object = SessionData>(manager: SessionManager<D>, options: NodeAdapterOptions = {}) {
+  const field = manager.options.protect.field;
+  return function custosCsrf(req: Request, res: Response, next: NextFunction): void {
+    const session = req.session as unknown as Session<D>;
+    const body = req.body as Record<string, unknown> | undefined;
+    const submitted = typeof body?.[field] === 'string' ? (body[field] as string) : undefined;
+    const verdict = manager.verifyCsrf(toRequestLike(req, options.trustedProxies), session, submitted);
+    if (!verdict.ok) {
+      res.status(verdict.status).type('text/plain').set('cache-control', 'no-store').send('Forbidden');
+      return;
+    }
+    Object.defineProperty(res.locals, 'csrfToken', { get: () => manager.csrfToken(session), configurable: true });
+    next();
   };
 }

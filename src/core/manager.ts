@@ -1,9 +1,12 @@
 import { readCookie } from '../cookie/parse.js';
 import { serializeClearingCookie } from '../cookie/serialize.js';
 import { safeEqual } from '../crypto/compare.js';
+import { randomToken } from '../crypto/random.js';
 import { open } from '../crypto/seal.js';
 import { CustosError } from '../errors.js';
 import { type ResolvedOptions, resolveOptions, type SessionOptions } from '../options.js';
+import { maskToken } from '../protect/csrf-token.js';
+import { type CsrfVerdict, verifyCsrf } from '../protect/verify.js';
 import type { SessionStore, StoredSession } from '../stores/contract.js';
 import type { SessionData } from './data.js';
 import { type SessionEvent, safeEmit } from './events.js';
@@ -130,6 +133,27 @@ export class SessionManager<D extends object = SessionData> {
       plain.set(name, json);
     }
     return plain;
+  }
+
+  /**
+   * A masked synchronizer token for forms (`_csrf`) and `x-csrf-token` headers. Each call gives
+   * different bytes; all verify until the session id changes (checklist CSRF-02, CSRF-03).
+   */
+  csrfToken(session: Session<D>): string {
+    let secret = session.internalGet(INTERNAL.csrf);
+    if (typeof secret !== 'string') {
+      secret = randomToken(32);
+      session.internalSet(INTERNAL.csrf, secret);
+    }
+    return maskToken(secret as string);
+  }
+
+  /** The CSRF decision for an unsafe request; `submitted` is the form field, if the adapter parsed one. */
+  verifyCsrf(request: RequestLike, session: Session<D>, submitted?: string): CsrfVerdict {
+    return verifyCsrf(request, session as Session<object>, submitted, this.options.protect, {
+      onEvent: this.options.onEvent,
+      clock: this.options.clock,
+    });
   }
 
   /** The clearing `Set-Cookie` for this configuration (checklist CK-07). */

@@ -1,0 +1,45 @@
+import type { EventListener } from '../core/events.js';
+import { safeEmit } from '../core/events.js';
+import { INTERNAL } from '../core/internal-fields.js';
+import { headerValue, type RequestLike } from '../core/request.js';
+import type { Session } from '../core/session.js';
+import { verifyMaskedToken } from './csrf-token.js';
+import type { ResolvedProtectOptions } from './options.js';
+import { checkRequestOrigin } from './origin.js';
+
+export type CsrfVerdict = { readonly ok: true } | { readonly ok: false; readonly status: 403; readonly reason: string };
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The CSRF decision for one request (checklist CSRF-01..07): safe methods pass; unsafe ones
+ * need a same-origin signal (Fetch Metadata / Origin / Referer) AND the session's synchronizer
+ * token from the form field or header — never from the query string or a cookie.
+ */
+export function verifyCsrf(
+  request: RequestLike,
+  session: Session<object>,
+  submitted: string | undefined,
+  options: ResolvedProtectOptions,
+  emit: { onEvent: EventListener | undefined; clock: () => number },
+): CsrfVerdict {
+  if (SAFE_METHODS.has(request.method.toUpperCase())) return { ok: true };
+  if (options.exempt?.(request)) return { ok: true };
+  const reject = (reason: string): CsrfVerdict => {
+    safeEmit(emit.onEvent, {
+      type: 'csrf-rejected',
+      at: emit.clock(),
+      handle: session.handle ?? undefined,
+      ip: request.remoteAddress,
+      reason: options.reportOnly ? `report-only:${reason}` : reason,
+    });
+    return options.reportOnly ? { ok: true } : { ok: false, status: 403, reason };
+  };
+  const origin = checkRequestOrigin(request, options);
+  if (!origin.ok) return reject(origin.reason);
+  const token = submitted ?? headerValue(request.headers, options.header);
+  const secret = session.internalGet(INTERNAL.csrf);
+  if (typeof secret !== 'string') return reject('no-session-token');
+  if (!verifyMaskedToken(secret, token)) return reject('bad-token');
+  return { ok: true };
+}
