@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isCustosError } from '../../src/errors.js';
 import type { StoredSession } from '../../src/stores/contract.js';
 import { type PostgresStore, postgresStore } from '../../src/stores/postgres/index.js';
-import { makeRecord, makeSealedValue, makeUserId } from '../../src/testing/records.js';
-import { countingPool, dropSchema, testPool, uniqueSchema } from '../helpers/postgres.js';
+import { makeRecord, makeUserId } from '../../src/testing/records.js';
+import { runStoreConformance } from '../../src/testing/store-conformance.js';
+import { dropSchema, testPool, uniqueSchema } from '../helpers/postgres.js';
 
 const pool = testPool();
 const schema = uniqueSchema('pg');
@@ -24,6 +25,22 @@ afterAll(async () => {
   await dropSchema(pool, schema);
   await pool.end();
 });
+
+runStoreConformance(
+  'postgres',
+  async () => {
+    const table = `c${++tableSeq}`;
+    const store = postgresStore({ pool, schema, table });
+    await store.migrate();
+    const cleanup = async () => {
+      await pool.query(
+        `DROP TABLE "${schema}"."${table}", "${schema}"."${table}_epoch", "${schema}"."${table}_migrations"`,
+      );
+    };
+    return { store, cleanup };
+  },
+  { describe, it, beforeEach, afterEach },
+);
 
 describe('postgres store: records', () => {
   it('creates a record and reads it back exactly', async () => {

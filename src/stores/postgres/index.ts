@@ -4,7 +4,8 @@ import { isStoredSession } from '../contract.js';
 import { assertIdentifier, type TableNames, tableNames } from './identifiers.js';
 import { migrate } from './migrate.js';
 import type { PgPoolLike } from './pool.js';
-import { createParams, rowToSession, sessionToImportRow } from './rows.js';
+import { watchPoolErrors } from './pool-errors.js';
+import { createParams, patchParams, rowToSession, sessionToImportRow } from './rows.js';
 import { buildSql, type StoreSql } from './sql.js';
 import { inTransaction } from './transaction.js';
 
@@ -47,7 +48,7 @@ export class PostgresStore implements SessionStore {
   private readonly names: TableNames;
   private readonly sql: StoreSql;
   private readonly batchSize: number;
-  private readonly poolErrorListener: ((error: Error) => void) | undefined;
+  private unwatchPoolErrors: (() => void) | undefined;
 
   constructor(options: PostgresStoreOptions) {
     const pool = options?.pool;
@@ -67,14 +68,7 @@ export class PostgresStore implements SessionStore {
     this.sql = buildSql(this.names);
     if (options.onPoolError !== false) {
       const report = options.onPoolError;
-      this.poolErrorListener = (error: Error) => {
-        try {
-          report?.(error);
-        } catch {
-          // A throwing logger must not turn a handled connection loss into a crash.
-        }
-      };
-      pool.on?.('error', this.poolErrorListener);
+      this.unwatchPoolErrors = watchPoolErrors(pool, (error) => report?.(error));
     }
   }
 
@@ -94,14 +88,7 @@ export class PostgresStore implements SessionStore {
   }
 
   async patch(id: string, patch: SessionPatch): Promise<PatchResult> {
-    const { rows } = await this.pool.query(this.sql.patch, [
-      id,
-      patch.unset ?? [],
-      JSON.stringify(patch.set ?? {}),
-      patch.lastSeenAt ?? null,
-      patch.expiresAt ?? null,
-      JSON.stringify(patch.expect ?? {}),
-    ]);
+    const { rows } = await this.pool.query(this.sql.patch, patchParams(id, patch));
     const outcome = rows[0] ?? {};
     if (Number(outcome.updated) === 1) return 'ok';
     return Number(outcome.live) === 1 ? 'conflict' : 'missing';
@@ -179,7 +166,8 @@ export class PostgresStore implements SessionStore {
 
   /** Detaches from the pool. The pool belongs to the application, which ends it. */
   async close(): Promise<void> {
-    if (this.poolErrorListener) this.pool.off?.('error', this.poolErrorListener);
+    this.unwatchPoolErrors?.();
+    this.unwatchPoolErrors = undefined;
   }
 }
 

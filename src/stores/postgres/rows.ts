@@ -1,4 +1,5 @@
-import type { StoredSession } from '../contract.js';
+import type { SessionPatch, StoredSession } from '../contract.js';
+import { decodeFields, encodeFields, encodeText } from './field-encoding.js';
 
 /**
  * bigint columns arrive as strings with pg's default parsers (or as numbers/bigints if the app
@@ -14,7 +15,7 @@ export function rowToSession(row: Record<string, unknown>): StoredSession {
     authenticatedAt: row.authenticated_at === null ? null : Number(row.authenticated_at),
     absoluteExpiresAt: Number(row.absolute_expires_at),
     expiresAt: Number(row.expires_at),
-    fields: JSON.parse(String(row.fields)) as Record<string, string>,
+    fields: decodeFields(JSON.parse(String(row.fields)) as Record<string, string>),
   };
 }
 
@@ -29,7 +30,7 @@ export function createParams(record: StoredSession): unknown[] {
     record.authenticatedAt,
     record.absoluteExpiresAt,
     record.expiresAt,
-    JSON.stringify(record.fields),
+    JSON.stringify(encodeFields(record.fields)),
   ];
 }
 
@@ -44,6 +45,25 @@ export function sessionToImportRow(record: StoredSession): Record<string, unknow
     authenticated_at: record.authenticatedAt,
     absolute_expires_at: record.absoluteExpiresAt,
     expires_at: record.expiresAt,
-    fields: record.fields,
+    fields: encodeFields(record.fields),
   };
+}
+
+/** Bind parameters $1..$7 of the `patch` statement. */
+export function patchParams(id: string, patch: SessionPatch): unknown[] {
+  const mustEqual: Record<string, string> = {};
+  const mustBeAbsent: string[] = [];
+  for (const [name, value] of Object.entries(patch.expect ?? {})) {
+    if (value === null) mustBeAbsent.push(encodeText(name));
+    else mustEqual[encodeText(name)] = encodeText(value);
+  }
+  return [
+    id,
+    (patch.unset ?? []).map(encodeText),
+    JSON.stringify(encodeFields(patch.set ?? {})),
+    patch.lastSeenAt ?? null,
+    patch.expiresAt ?? null,
+    JSON.stringify(mustEqual),
+    mustBeAbsent,
+  ];
 }

@@ -49,7 +49,9 @@ export function buildSql(t: TableNames): StoreSql {
     // so nothing is lost between a read and a write. An UPDATE never inserts: a destroyed row stays
     // destroyed. The `live` CTE reads the same row from the statement snapshot so that, when
     // nothing was updated, one round trip still tells 'missing' from 'conflict'.
-    // $2 unset names, $3 set object, $4 lastSeenAt, $5 expiresAt, $6 expectations (null = absent).
+    // The expectations are plain operators on the row, not a sub-query, so the re-check sees the
+    // newest version: $6 = {name: value} that must be contained, $7 = names that must be absent.
+    // $2 unset names, $3 set object, $4 lastSeenAt, $5 expiresAt.
     patch: `WITH live AS (
         SELECT 1 FROM ${t.sessions} WHERE id = $1 AND ${live}
       ), updated AS (
@@ -58,10 +60,8 @@ export function buildSql(t: TableNames): StoreSql {
             last_seen_at = coalesce($4::bigint, s.last_seen_at),
             expires_at = coalesce($5::bigint, s.expires_at)
         WHERE s.id = $1 AND s.epoch >= ${globalEpoch}
-          AND NOT EXISTS (
-            SELECT 1 FROM jsonb_each_text($6::jsonb) AS expected(name, value)
-            WHERE (s.fields ->> expected.name) IS DISTINCT FROM expected.value
-          )
+          AND s.fields @> $6::jsonb
+          AND NOT (s.fields ?| $7::text[])
         RETURNING 1
       )
       SELECT (SELECT count(*) FROM updated)::int AS updated, (SELECT count(*) FROM live)::int AS live`,
