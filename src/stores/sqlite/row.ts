@@ -1,0 +1,55 @@
+import type { StoredSession } from '../contract.js';
+
+/** One row of the sessions table, as better-sqlite3 returns it. */
+export interface SessionRow {
+  id: string;
+  verifier: string;
+  user_id: string | null;
+  created_at: number;
+  last_seen_at: number;
+  authenticated_at: number | null;
+  absolute_expires_at: number;
+  expires_at: number;
+  fields: string;
+}
+
+/** The named parameters every insert binds (the epoch is read inside the statement). */
+export function rowParams(record: StoredSession): Omit<SessionRow, 'fields'> & { fields: string } {
+  return {
+    id: record.id,
+    verifier: record.verifier,
+    user_id: record.userId,
+    created_at: record.createdAt,
+    last_seen_at: record.lastSeenAt,
+    authenticated_at: record.authenticatedAt,
+    absolute_expires_at: record.absoluteExpiresAt,
+    expires_at: record.expiresAt,
+    fields: encodeFields(record.fields),
+  };
+}
+
+export function rowToRecord(row: SessionRow): StoredSession {
+  return {
+    id: row.id,
+    verifier: row.verifier,
+    userId: row.user_id,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    authenticatedAt: row.authenticated_at,
+    absoluteExpiresAt: row.absolute_expires_at,
+    expiresAt: row.expires_at,
+    fields: decodeFields(row.fields),
+  };
+}
+
+/**
+ * Fields live in one JSON text column. `Object.fromEntries` defines own properties, so odd names
+ * such as `__proto__` stay plain keys and never touch a prototype.
+ */
+export function encodeFields(fields: Readonly<Record<string, string>>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(fields)));
+}
+
+export function decodeFields(text: string): Record<string, string> {
+  return JSON.parse(text) as Record<string, string>;
+}
