@@ -157,6 +157,10 @@ export class SqliteStore implements SessionStore {
     }
   }
 
+  /**
+   * Upserts records in transactions of 500. Each record's shape is checked first; a malformed one
+   * throws `INVALID_RECORD` (naming only its position) and its batch is not written.
+   */
   async importRecords(records: AsyncIterable<StoredSession> | Iterable<StoredSession>): Promise<number> {
     let batch: StoredSession[] = [];
     let written = 0;
