@@ -5,9 +5,21 @@ import type { PgPoolLike } from '../../src/stores/postgres/index.js';
 /** The PostgreSQL every machine runs for tests (trust auth, loopback only). */
 export const TEST_PG_URL = process.env.CUSTOS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-/** A small pool: test files run in parallel on a 2-core machine. */
+/**
+ * A small pool (test files run in parallel on a 2-core machine). The URL is split into fields
+ * because pg lets a `connectionString` override `host`/`port`, and outage tests override those.
+ */
 export function testPool(config: pg.PoolConfig = {}): pg.Pool {
-  return new pg.Pool({ connectionString: TEST_PG_URL, max: 4, connectionTimeoutMillis: 5_000, ...config });
+  const url = new URL(TEST_PG_URL);
+  return new pg.Pool({
+    host: url.hostname,
+    port: Number(url.port || 5432),
+    user: decodeURIComponent(url.username || 'postgres'),
+    database: url.pathname.slice(1) || 'test',
+    max: 4,
+    connectionTimeoutMillis: 5_000,
+    ...config,
+  });
 }
 
 /** A schema name no other test file (or run) uses: lowercase so it is a plain identifier. */
