@@ -1,0 +1,102 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A loopback TCP port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Sends PING over a raw socket; true once the server answers PONG. */
+export function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.on('error', () => done(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
+}
+
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Spawns the Debian `redis-server` on loopback without persistence and waits for PING. */
+export async function spawnRedis(port: number, dir: string, extra: readonly string[] = []): Promise<ChildProcess> {
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extra],
+    { stdio: 'ignore' },
+  );
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`redis-server on port ${port} exited with ${code}`))),
+  );
+  exited.catch(() => {});
+  await Promise.race([waitFor(`redis-server on port ${port}`, () => answersPing(port)), exited]);
+  return child;
+}
+
+/** Kills a server process hard (an outage, not a shutdown) and waits for it to be gone. */
+export async function killRedis(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await gone;
+}
+
+/** A private redis-server for outage tests: stop it, start it again on the same port. */
+export interface PrivateRedis {
+  readonly port: number;
+  readonly url: string;
+  readonly running: boolean;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops the server and removes its temp dir. */
+  dispose(): Promise<void>;
+}
+
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), 'custos-redis-'));
+  let child: ChildProcess | undefined = await spawnRedis(port, dir);
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    get running() {
+      return child !== undefined;
+    },
+    async stop() {
+      if (child) await killRedis(child);
+      child = undefined;
+    },
+    async start() {
+      if (!child) child = await spawnRedis(port, dir);
+    },
+    async dispose() {
+      if (child) await killRedis(child);
+      child = undefined;
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { Cluster } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { redisStore } from '../../src/stores/redis/index.js';
+import { makeRecord, makeSealedValue, makeUserId } from '../../src/testing/records.js';
+import { runStoreConformance } from '../../src/testing/store-conformance.js';
+import { type PrivateCluster, startRedisCluster } from '../helpers/redis-cluster.js';
+
+let cluster: PrivateCluster;
+let client: Cluster;
+let namespaces = 0;
+const runPrefix = `custos-test:${randomBytes(6).toString('hex')}:`;
+
+beforeAll(async () => {
+  cluster = await startRedisCluster();
+  client = new Cluster(cluster.nodes, { redisOptions: { maxRetriesPerRequest: 1 } });
+  await new Promise<void>((resolve, reject) => {
+    client.once('ready', () => resolve());
+    client.once('error', reject);
+  });
+});
+
+afterAll(async () => {
+  await client?.quit();
+  await cluster?.stop();
+});
+
+/** Deletes every key under a prefix on every master (keys of one DEL must share a slot). */
+async function dropKeys(prefix: string): Promise<void> {
+  for (const node of client.nodes('master')) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      for (const key of keys) await node.del(key);
+    } while (cursor !== '0');
+  }
+}
+
+function uniquePrefix(): string {
+  return `${runPrefix}${++namespaces}:`;
+}
+
+runStoreConformance(
+  'redis cluster',
+  async () => {
+    const prefix = uniquePrefix();
+    return { store: redisStore({ client, prefix }), cleanup: () => dropKeys(prefix) };
+  },
+  { describe, it, beforeEach, afterEach },
+);
+
+describe('redis cluster specifics', () => {
+  let prefix: string;
+  beforeEach(() => {
+    prefix = uniquePrefix();
+  });
+  afterEach(async () => {
+    await dropKeys(prefix);
+  });
+
+  it('spreads sessions over every master while each session stays in one slot', async () => {
+    const store = redisStore({ client, prefix });
+    const records = Array.from({ length: 30 }, () => makeRecord());
+    for (const record of records) await store.create(record);
+    const perNode = await Promise.all(
+      client.nodes('master').map(async (node) => (await node.keys(`${prefix}s:*`)).length),
+    );
+    expect(perNode.length).toBe(3);
+    for (const count of perNode) expect(count).toBeGreaterThan(0);
+    expect(perNode.reduce((a, b) => a + b, 0)).toBe(30);
+    const exported = [];
+    for await (const record of store.exportRecords()) exported.push(record.id);
+    expect(exported.sort()).toEqual(records.map((r) => r.id).sort());
+  });
+
+  it('revokeAll from one cluster client rejects the session on the next call of another', async () => {
+    const other = new Cluster(cluster.nodes, { redisOptions: { maxRetriesPerRequest: 1 } });
+    try {
+      const a = redisStore({ client, prefix });
+      const b = redisStore({ client: other, prefix });
+      const userId = makeUserId();
+      const record = makeRecord({ userId });
+      await b.create(record);
+      expect(await a.get(record.id)).toEqual(record);
+      await a.revokeAll();
+      expect(await b.get(record.id)).toBeNull();
+      expect(await b.patch(record.id, { set: { x: makeSealedValue() } })).toBe('missing');
+      expect(await b.listByUser(userId)).toEqual([]);
+      const fresh = makeRecord({ userId });
+      expect(await b.create(fresh)).toBe(true);
+      expect(await a.get(fresh.id)).toEqual(fresh);
+    } finally {
+      await other.quit();
+    }
+  });
+});
