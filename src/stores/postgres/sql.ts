@@ -79,14 +79,23 @@ export function buildSql(t: TableNames): StoreSql {
     revokeAll: `UPDATE ${t.epoch} SET epoch = epoch + 1`,
 
     // SKIP LOCKED: a second instance purging at the same time takes other rows instead of waiting
-    // for (and then re-deleting) ours, so the two never do the same work twice.
-    purgeExpired: `WITH doomed AS (
-        SELECT id FROM ${t.sessions}
-        WHERE expires_at <= $1 OR epoch < ${globalEpoch}
-        LIMIT $2
+    // for (and then re-deleting) ours, so the two never do the same work twice. Expired and
+    // epoch-revoked rows are picked by two separate index scans (one OR would defeat both indexes
+    // and scan the whole table whenever little is left to purge); revoked rows fill what remains
+    // of the batch. `id = ANY(ARRAY(...))` keeps the delete itself on the primary key whatever the
+    // planner guesses about the batch size.
+    purgeExpired: `WITH expired AS (
+        SELECT id FROM ${t.sessions} WHERE expires_at <= $1
+        ORDER BY expires_at LIMIT $2
         FOR UPDATE SKIP LOCKED
+      ), revoked AS (
+        SELECT id FROM ${t.sessions} WHERE epoch < ${globalEpoch}
+        LIMIT greatest($2 - (SELECT count(*) FROM expired), 0)
+        FOR UPDATE SKIP LOCKED
+      ), doomed AS (
+        SELECT id FROM expired UNION SELECT id FROM revoked
       )
-      DELETE FROM ${t.sessions} AS s USING doomed WHERE s.id = doomed.id`,
+      DELETE FROM ${t.sessions} WHERE id = ANY (ARRAY(SELECT id FROM doomed))`,
 
     // Keyset pagination: each page is an index range scan, whatever the table size.
     exportPage: `SELECT ${COLUMNS} FROM ${t.sessions} WHERE id > $1 AND ${live} ORDER BY id LIMIT $2`,
