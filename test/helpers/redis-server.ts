@@ -72,6 +72,9 @@ export interface PrivateRedis {
   readonly running: boolean;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open but nothing answers. */
+  pause(): void;
+  resume(): void;
   /** Stops the server and removes its temp dir. */
   dispose(): Promise<void>;
 }
@@ -93,7 +96,14 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     async start() {
       if (!child) child = await spawnRedis(port, dir);
     },
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
+    },
     async dispose() {
+      child?.kill('SIGCONT');
       if (child) await killRedis(child);
       child = undefined;
       await rm(dir, { recursive: true, force: true });
