@@ -11,8 +11,11 @@ export interface SessionData {}
 
 /** Keys users may not set: internal fields start with `$`. */
 export function assertDataKey(key: string): void {
-  if (typeof key !== 'string' || key.length === 0 || key.length > 200 || key.startsWith('$')) {
-    throw new TypeError('session keys must be non-empty strings of at most 200 characters that do not start with "$"');
+  // `__proto__` is refused so that no code path (ours or a store's) can turn a key into a prototype write.
+  if (typeof key !== 'string' || key.length === 0 || key.length > 200 || key.startsWith('$') || key === '__proto__') {
+    throw new TypeError(
+      'session keys must be non-empty strings of at most 200 characters that do not start with "$" (and not "__proto__")',
+    );
   }
 }
 

@@ -12,9 +12,11 @@ export function patchConflicts(fields: Readonly<Record<string, string>>, patch: 
 
 /** The record after a patch, for stores that hold whole records (memory, SQLite, export files). */
 export function applyPatch(record: StoredSession, patch: SessionPatch): StoredSession {
-  const fields: Record<string, string> = { ...record.fields };
-  for (const name of patch.unset ?? []) delete fields[name];
-  if (patch.set) Object.assign(fields, patch.set);
+  // A Map, not object spread/assign: a field named `__proto__` must be stored like any other.
+  const next = new Map(Object.entries(record.fields));
+  for (const name of patch.unset ?? []) next.delete(name);
+  for (const [name, value] of Object.entries(patch.set ?? {})) next.set(name, value);
+  const fields = Object.fromEntries(next) as Record<string, string>;
   return {
     ...record,
     fields,
