@@ -48,8 +48,8 @@ export function buildSql(t: TableNames): StoreSql {
     // clause, and PostgreSQL re-checks that clause against the newest row version when a concurrent
     // writer got there first, so nothing is lost between a read and a write. The expectations are
     // plain operators on the row ($6 = {name: value} the fields must contain, $7 = names that must
-    // be absent), not a correlated sub-query: a sub-query is not re-evaluated on that re-check and
-    // 50 racing increments lost about half their writes. An UPDATE never inserts, so a destroyed
+    // be absent), not a correlated sub-query over jsonb_each_text: with that form, 50 racing
+    // compare-and-set increments lost about half their writes (PostgreSQL 15). An UPDATE never inserts, so a destroyed
     // row stays destroyed. When nothing was updated, the `live` CTE (same row, statement snapshot)
     // tells 'missing' from 'conflict' in the same round trip; a row destroyed concurrently after the
     // snapshot reads as 'conflict' (nothing written either way; the caller's retry sees 'missing').
