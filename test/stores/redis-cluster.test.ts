@@ -74,6 +74,38 @@ describe('redis cluster specifics', () => {
     expect(exported.sort()).toEqual(records.map((r) => r.id).sort());
   });
 
+  it('costs one round trip for get and patch (two commands to two nodes in parallel), two for create', async () => {
+    const counted = new Cluster(cluster.nodes, { redisOptions: { maxRetriesPerRequest: 1 } });
+    const sent: string[] = [];
+    const original = counted.sendCommand.bind(counted);
+    counted.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
+      sent.push(command.name);
+      return (original as (...args: unknown[]) => unknown)(command, ...rest);
+    }) as typeof counted.sendCommand;
+    try {
+      const store = redisStore({ client: counted, prefix });
+      const warm = makeRecord();
+      await store.create(warm);
+      await store.get(warm.id);
+      await store.patch(warm.id, { set: { a: makeSealedValue() } });
+      const measure = async (work: () => Promise<unknown>) => {
+        sent.length = 0;
+        await work();
+        return [...sent].sort();
+      };
+      const record = makeRecord();
+      expect(await measure(() => store.create(record))).toEqual(['evalsha', 'get', 'zadd']);
+      expect(await measure(() => store.get(record.id))).toEqual(['evalsha', 'get']);
+      expect(await measure(() => store.patch(record.id, { set: { b: makeSealedValue() } }))).toEqual([
+        'evalsha',
+        'get',
+      ]);
+      expect(await measure(() => store.revokeAll())).toEqual(['incr']);
+    } finally {
+      await counted.quit();
+    }
+  });
+
   it('revokeAll from one cluster client rejects the session on the next call of another', async () => {
     const other = new Cluster(cluster.nodes, { redisOptions: { maxRetriesPerRequest: 1 } });
     try {
