@@ -47,12 +47,14 @@ export function parseToken(keyring: Keyring, value: string): TokenParseResult {
   if (value.length !== TOKEN_LENGTH || !TOKEN_PATTERN.test(value)) return { ok: false, reason: 'malformed' };
   const macStart = value.lastIndexOf('.');
   const body = value.slice(0, macStart);
-  const presented = Buffer.from(value.slice(macStart + 1), 'base64url');
-  if (presented.length !== MAC_BYTES) return { ok: false, reason: 'malformed' };
+  // Compare the canonical text, not decoded bytes: base64url's unused low bits would otherwise
+  // let several cookie strings verify as the same token.
+  const presented = Buffer.from(value.slice(macStart + 1), 'latin1');
   let keyIndex = -1;
   for (const { index, key } of keyring.all('mac')) {
     // Check every key even after a match so timing does not reveal which key signed.
-    if (timingSafeEqual(hmac(key, body, MAC_BYTES), presented) && keyIndex < 0) keyIndex = index;
+    const expected = Buffer.from(hmac(key, body, MAC_BYTES).toString('base64url'), 'latin1');
+    if (timingSafeEqual(expected, presented) && keyIndex < 0) keyIndex = index;
   }
   if (keyIndex < 0) return { ok: false, reason: 'bad-mac' };
   const dot = body.indexOf('.');
