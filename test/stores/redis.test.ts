@@ -262,3 +262,15 @@ describe('redis store specifics', () => {
     expect(await keysUnder(prefix)).toEqual([]);
   });
 });
+
+describe('redis store edge values', () => {
+  const prefix = uniquePrefix();
+  afterAll(() => dropKeys(prefix));
+
+  it('imports a record whose expiresAt is far in the future', async () => {
+    const store = redisStore({ client, prefix });
+    const record = makeRecord({ expiresAt: 1e20, absoluteExpiresAt: 1e20 });
+    expect(await store.importRecords([record])).toBe(1);
+    expect(await store.get(record.id)).toEqual(record);
+  });
+});

@@ -61,6 +61,8 @@ export interface RedisStoreOptions {
  * master on a cluster), O(sessions) per call: a maintenance job, not a per-request hook.
  * `exportRecords` and `count` SCAN the same way.
  *
+ * Needs Redis 6.2 or later (scripts read `TIME` before writing; `ZADD XX`), or Valkey.
+ *
  * @example
  * import { Redis } from 'ioredis';
  * import { redisStore } from 'custos/stores/redis';

@@ -32,7 +32,9 @@ end
 local function ttl_deadline(expires_at, grace)
   local t = redis.call('TIME')
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  return string.format('%d', math.max(math.floor(tonumber(expires_at)), now) + tonumber(grace))
+  -- Clamped to year 9999: PEXPIREAT rejects absurd deadlines, and an import may carry one.
+  local deadline = math.max(math.floor(tonumber(expires_at)), now) + tonumber(grace)
+  return string.format('%d', math.min(deadline, 253402300799000))
 end
 `;
 
