@@ -3,7 +3,12 @@ import type { SessionData } from '../core/data.js';
 import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
+import type { PreSessionToken } from '../protect/presession.js';
+import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
 import { attachSession, type NodeAdapterOptions, sendSessionError, toRequestLike } from './node-shared.js';
+
+export { type EnforceHttpsOptions, enforceHttps } from '../protect/https-middleware.js';
+export { jsonOnly } from '../protect/json-middleware.js';
 
 declare global {
   namespace Express {
@@ -57,12 +62,25 @@ export function csrf<D extends object = SessionData>(manager: SessionManager<D>,
     const session = req.session as unknown as Session<D>;
     const body = req.body as Record<string, unknown> | undefined;
     const submitted = typeof body?.[field] === 'string' ? (body[field] as string) : undefined;
-    const verdict = manager.verifyCsrf(toRequestLike(req, options.trustedProxies), session, submitted);
+    const request = toRequestLike(req, options.trustedProxies);
+    // Checklist OPT-2: the decision below depends on these headers.
+    if (isUnsafeMethod(request.method)) res.vary(CSRF_VARY);
+    const verdict = manager.verifyCsrf(request, session, submitted);
     if (!verdict.ok) {
       res.status(verdict.status).type('text/plain').set('cache-control', 'no-store').send('Forbidden');
       return;
     }
-    Object.defineProperty(res.locals, 'csrfToken', { get: () => manager.csrfToken(session), configurable: true });
+    // Without a session (e.g. the login form) a signed double-submit token avoids creating one.
+    let preSession: PreSessionToken | undefined;
+    const token = () => {
+      if (session.handle !== null) return manager.csrfToken(session);
+      if (!preSession) {
+        preSession = manager.preSessionCsrf(request);
+        if (preSession.setCookie) res.append('set-cookie', preSession.setCookie);
+      }
+      return preSession.token;
+    };
+    Object.defineProperty(res.locals, 'csrfToken', { get: token, configurable: true });
     next();
   };
 }

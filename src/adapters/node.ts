@@ -3,6 +3,8 @@ import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { attachSession, type NodeAdapterOptions, sendSessionError } from './node-shared.js';
 
+export { type EnforceHttpsOptions, enforceHttps } from '../protect/https-middleware.js';
+export { jsonOnly } from '../protect/json-middleware.js';
 export { attachSession, type NodeAdapterOptions, toRequestLike } from './node-shared.js';
 
 export type NodeSessionHandler<D extends object> = (

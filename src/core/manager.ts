@@ -6,6 +6,8 @@ import { open } from '../crypto/seal.js';
 import { CustosError } from '../errors.js';
 import { type ResolvedOptions, resolveOptions, type SessionOptions } from '../options.js';
 import { maskToken } from '../protect/csrf-token.js';
+import { ProtectionGuards } from '../protect/guards.js';
+import { issuePreSessionToken, type PreSessionToken, preSessionCheck } from '../protect/presession.js';
 import { type CsrfVerdict, verifyCsrf } from '../protect/verify.js';
 import type { SessionStore, StoredSession } from '../stores/contract.js';
 import type { SessionData } from './data.js';
@@ -45,6 +47,7 @@ export class SessionManager<D extends object = SessionData> {
   readonly options: ResolvedOptions;
   readonly store: SessionStore;
   readonly #ctx: ManagerContext;
+  readonly #guards: ProtectionGuards;
 
   constructor(options: SessionOptions) {
     this.options = resolveOptions(options);
@@ -57,11 +60,15 @@ export class SessionManager<D extends object = SessionData> {
       emit: (event) => this.emit(event),
       makeRoomFor: (userId) => this.#makeRoomFor(userId),
     };
+    this.#guards = new ProtectionGuards(this.options, (event) => this.emit(event));
+    this.#guards.warnAtStartup();
   }
 
   /** Sends an event to `onEvent`, stamped with the clock. */
   emit(event: Omit<SessionEvent, 'at'>): void {
-    safeEmit(this.options.onEvent, { ...event, at: this.options.clock() } as SessionEvent);
+    const stamped = { ...event, at: this.options.clock() } as SessionEvent;
+    safeEmit(this.options.onEvent, stamped);
+    this.#guards?.observe(stamped);
   }
 
   /**
@@ -76,6 +83,7 @@ export class SessionManager<D extends object = SessionData> {
       device: describeDevice(headerValue(request.headers, 'user-agent')),
       canIssueCookie: request.secure || !this.options.cookie.secure || isLoopbackHost(requestHost(request)),
     };
+    this.#guards.checkRequest(request);
     const anonymous = (clear: boolean) => new Session<D>(this.#ctx, client, null, clear ? 'clear' : 'none');
     const { value, count } = readCookie(headerValue(request.headers, 'cookie'), this.options.cookie.name);
     if (count > 1) {
@@ -121,7 +129,12 @@ export class SessionManager<D extends object = SessionData> {
       return anonymous(true);
     }
     if (keyIndex > 0) this.emit({ type: 'key-rotated', handle: id, userId: record.userId });
-    return new Session<D>(this.#ctx, client, { record, secret, plain, reissue: keyIndex > 0 }, 'none');
+    const session = new Session<D>(this.#ctx, client, { record, secret, plain, reissue: keyIndex > 0 }, 'none');
+    if (this.#guards.checkHijack(session as Session<object>, client)) {
+      await session.destroy();
+      return anonymous(true);
+    }
+    return session;
   }
 
   /** Opens every field; any failure means the record was edited or moved (checklist STO-02). */
@@ -150,10 +163,29 @@ export class SessionManager<D extends object = SessionData> {
 
   /** The CSRF decision for an unsafe request; `submitted` is the form field, if the adapter parsed one. */
   verifyCsrf(request: RequestLike, session: Session<D>, submitted?: string): CsrfVerdict {
-    return verifyCsrf(request, session as Session<object>, submitted, this.options.protect, {
-      onEvent: this.options.onEvent,
-      clock: this.options.clock,
-    });
+    const { keyring, cookie } = this.options;
+    return verifyCsrf(
+      request,
+      session as Session<object>,
+      submitted,
+      this.options.protect,
+      { onEvent: (event) => this.emit(event), clock: this.options.clock },
+      preSessionCheck(keyring, cookie.secure, request),
+    );
+  }
+
+  /**
+   * A CSRF token for a form shown before any session exists (the login form), without creating
+   * a server-side session: a signed double-submit token bound to a `__Host-csrf` visitor cookie
+   * (checklist FIX-04, CSRF-04). Add `setCookie` (when not null) to the response.
+   */
+  preSessionCsrf(request: RequestLike): PreSessionToken {
+    return issuePreSessionToken(this.options.keyring, this.options.cookie.secure, request);
+  }
+
+  /** Unknown or forged session ids seen from `ip` in the current window (checklist BF-07). */
+  guessCount(ip: string): number {
+    return this.#guards.guessCount(ip);
   }
 
   /** The clearing `Set-Cookie` for this configuration (checklist CK-07). */

@@ -12,6 +12,20 @@ export type CsrfVerdict = { readonly ok: true } | { readonly ok: false; readonly
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
+ * Responses whose allow/deny depended on these request headers must say so, or a shared cache
+ * could replay a decision made for another site (checklist OPT-2).
+ */
+export const CSRF_VARY = 'Sec-Fetch-Site, Origin';
+
+/** Whether the CSRF decision for this method looks at Fetch Metadata / Origin at all. */
+export function isUnsafeMethod(method: string): boolean {
+  return !SAFE_METHODS.has(method.toUpperCase());
+}
+
+/** Checks a submitted token against the visitor's signed double-submit cookie (login forms). */
+export type PreSessionCheck = (submitted: string | undefined) => boolean;
+
+/**
  * The CSRF decision for one request (checklist CSRF-01..07): safe methods pass; unsafe ones
  * need a same-origin signal (Fetch Metadata / Origin / Referer) AND the session's synchronizer
  * token from the form field or header — never from the query string or a cookie.
@@ -22,6 +36,7 @@ export function verifyCsrf(
   submitted: string | undefined,
   options: ResolvedProtectOptions,
   emit: { onEvent: EventListener | undefined; clock: () => number },
+  preSession?: PreSessionCheck,
 ): CsrfVerdict {
   if (SAFE_METHODS.has(request.method.toUpperCase())) return { ok: true };
   if (options.exempt?.(request)) return { ok: true };
@@ -39,7 +54,9 @@ export function verifyCsrf(
   if (!origin.ok) return reject(origin.reason);
   const token = submitted ?? headerValue(request.headers, options.header);
   const secret = session.internalGet(INTERNAL.csrf);
-  if (typeof secret !== 'string') return reject('no-session-token');
-  if (!verifyMaskedToken(secret, token)) return reject('bad-token');
-  return { ok: true };
+  if (typeof secret === 'string' && verifyMaskedToken(secret, token)) return { ok: true };
+  // Checklist FIX-04: before sign-in a signed double-submit token stands in for the session's
+  // token; once a user is attached only the session-bound token counts (CSRF-03).
+  if (session.userId === null && preSession?.(token)) return { ok: true };
+  return reject(typeof secret === 'string' ? 'bad-token' : 'no-session-token');
 }
