@@ -1,0 +1,87 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+export type TargetKind = 'bare' | 'peer' | 'custos';
+
+export interface TargetDef {
+  /** File name under bench/servers, without extension. */
+  readonly id: string;
+  readonly label: string;
+  readonly kind: TargetKind;
+  /** Store commands are counted over MONITOR with this key-prefix stem (Redis targets). */
+  readonly redis?: boolean;
+  /** The target counts its own statements (SQLite, PostgreSQL) and reports them over IPC. */
+  readonly counts?: boolean;
+}
+
+export type Started =
+  | { readonly ok: true; readonly target: RunningTarget }
+  | { readonly ok: false; readonly reason: string };
+
+export interface RunningTarget {
+  readonly def: TargetDef;
+  readonly port: number;
+  readonly url: string;
+  readonly prefix: string;
+  stats(): Promise<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+const serversDir = fileURLToPath(new URL('../servers/', import.meta.url));
+
+/**
+ * Starts one target in its own process (the load generator stays in this one). `execArgv`
+ * adds flags such as `--cpu-prof`.
+ */
+export async function startTarget(def: TargetDef, execArgv: string[] = []): Promise<Started> {
+  const prefix = `bench:${def.id}:${process.pid}:`;
+  const child: ChildProcess = fork(`${serversDir}${def.id}.ts`, [], {
+    execArgv: ['--import', 'tsx', ...execArgv],
+    env: { ...process.env, BENCH_PREFIX: prefix, NODE_ENV: 'production' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const first = await new Promise<{ type: string; port?: number; reason?: string }>((resolve) => {
+    const timer = setTimeout(() => resolve({ type: 'skip', reason: 'did not start within 30 s' }), 30_000);
+    child.once('message', (message) => {
+      clearTimeout(timer);
+      resolve(message as { type: string; port?: number; reason?: string });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ type: 'skip', reason: `exited with code ${code} before listening` });
+    });
+  });
+  if (first.type !== 'ready' || !first.port) {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    return { ok: false, reason: first.reason ?? 'did not start' };
+  }
+  const port = first.port;
+  return {
+    ok: true,
+    target: {
+      def,
+      port,
+      url: `http://127.0.0.1:${port}`,
+      prefix,
+      stats: () =>
+        new Promise((resolve) => {
+          const onMessage = (message: { type?: string; stats?: Record<string, number> }) => {
+            if (message?.type !== 'stats') return;
+            child.off('message', onMessage);
+            resolve(message.stats ?? {});
+          };
+          child.on('message', onMessage);
+          child.send({ type: 'stats' });
+        }),
+      stop: async () => {
+        if (child.exitCode !== null) return;
+        const exited = once(child, 'exit');
+        child.send({ type: 'stop' });
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      },
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import express, { type Request, type RequestHandler } from 'express';
+
+/** How one session library reads, writes and rotates; bare Express has none. */
+export interface SessionOps {
+  read(req: Request): unknown;
+  write(req: Request, value: number): void;
+  login(req: Request): Promise<void>;
+}
+
+/** The same four routes for every Express target, so only the session layer differs. */
+export function expressApp(middleware: RequestHandler[], ops: SessionOps | null) {
+  const app = express();
+  app.set('etag', false);
+  app.set('x-powered-by', false);
+  for (const mw of middleware) app.use(mw);
+  let counter = 0;
+  app.get('/read', (req, res) => {
+    res.send(String(ops?.read(req) ?? 0));
+  });
+  app.get('/write', (req, res) => {
+    ops?.write(req, ++counter);
+    res.send('ok');
+  });
+  app.get('/new', (req, res) => {
+    ops?.write(req, 1);
+    res.send('ok');
+  });
+  app.get('/login', async (req, res, next) => {
+    try {
+      await ops?.login(req);
+      res.send('ok');
+    } catch (error) {
+      next(error);
+    }
+  });
+  return app;
+}
+
+/** custos through custos/express: `req.session` is a custos Session. */
+export const custosOps: SessionOps = {
+  read: (req) => (req.session as unknown as { get(k: string): unknown }).get('n'),
+  write: (req, value) => {
+    (req.session as unknown as { set(k: string, v: unknown): void }).set('n', value);
+  },
+  login: (req) => (req.session as unknown as { login(u: string): Promise<void> }).login('user-42'),
+};
+
+type ExpressSessionReq = {
+  session: { [key: string]: unknown; regenerate(cb: (err?: unknown) => void): void };
+};
+
+/** express-session: plain object session, `regenerate` for id rotation. */
+export const expressSessionOps: SessionOps = {
+  read: (req) => (req as unknown as ExpressSessionReq).session.n,
+  write: (req, value) => {
+    (req as unknown as ExpressSessionReq).session.n = value;
+  },
+  login: (req) =>
+    new Promise<void>((resolve, reject) => {
+      const r = req as unknown as ExpressSessionReq;
+      r.session.regenerate((err) => {
+        if (err) return reject(err);
+        r.session.userId = 'user-42';
+        resolve();
+      });
+    }),
+};
