@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisStore, redisStore } from '../../src/stores/redis/index.js';
+import { WRITE_SCRIPT } from '../../src/stores/redis/scripts.js';
 import { makeRecord, makeSealedValue } from '../../src/testing/records.js';
 import { type PrivateRedis, startPrivateRedis, waitFor } from '../helpers/redis-server.js';
 
@@ -82,9 +83,12 @@ describe('redis store during an outage', () => {
         () => false,
       ),
     );
-    // The restarted server lost its script cache: EVALSHA answers NOSCRIPT and the store falls back.
+    // The restarted server lost its script cache: EVALSHA answers NOSCRIPT, the store falls back
+    // to EVAL, which caches the script again.
+    expect(await client.script('EXISTS', WRITE_SCRIPT.sha)).toEqual([0]);
     const after = makeRecord({ userId: before.userId });
     expect(await store.create(after)).toBe(true);
+    expect(await client.script('EXISTS', WRITE_SCRIPT.sha)).toEqual([1]);
     expect(await store.get(after.id)).toEqual(after);
     expect(await store.patch(after.id, { set: { theme: makeSealedValue() } })).toBe('ok');
     expect((await store.listByUser(before.userId!)).map((r) => r.id)).toEqual([after.id]);
