@@ -11,4 +11,6 @@ export interface ManagerContext {
   emit(event: Omit<SessionEvent, 'at'>): void;
   /** Applies `maxSessionsPerUser` before a login adds one more session. */
   makeRoomFor(userId: string): Promise<void>;
+  /** Sealed-cookie mode only: the cookie value is the sealed record, re-issued after any write. */
+  readonly sealedCookie?: { changed(): boolean; value(id: string): string | null };
 }

@@ -10,6 +10,8 @@ import { ProtectionGuards } from '../protect/guards.js';
 import { issuePreSessionToken, type PreSessionToken, preSessionCheck } from '../protect/presession.js';
 import { type CsrfVerdict, verifyCsrf } from '../protect/verify.js';
 import type { SessionStore, StoredSession } from '../stores/contract.js';
+import { isCookieStore } from '../stores/cookie/index.js';
+import { SealedCookieMode } from '../stores/cookie/mode.js';
 import type { SessionData } from './data.js';
 import { type SessionEvent, safeEmit } from './events.js';
 import { INTERNAL } from './internal-fields.js';
@@ -48,6 +50,8 @@ export class SessionManager<D extends object = SessionData> {
   readonly store: SessionStore;
   readonly #ctx: ManagerContext;
   readonly #guards: ProtectionGuards;
+  /** Set when the store is `cookieStore()`: sessions live sealed in the cookie (checklist STO-03). */
+  readonly #sealed: SealedCookieMode | null;
 
   constructor(options: SessionOptions) {
     this.options = resolveOptions(options);
@@ -62,6 +66,9 @@ export class SessionManager<D extends object = SessionData> {
     };
     this.#guards = new ProtectionGuards(this.options, (event) => this.emit(event));
     this.#guards.warnAtStartup();
+    this.#sealed = isCookieStore(this.store)
+      ? new SealedCookieMode(this.store, this.options, (e) => this.emit(e))
+      : null;
   }
 
   /** Sends an event to `onEvent`, stamped with the clock. */
@@ -84,7 +91,8 @@ export class SessionManager<D extends object = SessionData> {
       canIssueCookie: request.secure || !this.options.cookie.secure || isLoopbackHost(requestHost(request)),
     };
     this.#guards.checkRequest(request);
-    const anonymous = (clear: boolean) => new Session<D>(this.#ctx, client, null, clear ? 'clear' : 'none');
+    const ctx = this.#sealed ? this.#sealed.requestContext(this.#ctx).ctx : this.#ctx;
+    const anonymous = (clear: boolean) => new Session<D>(ctx, client, null, clear ? 'clear' : 'none');
     const { value, count } = readCookie(headerValue(request.headers, 'cookie'), this.options.cookie.name);
     if (count > 1) {
       this.emit({ type: 'duplicate-cookie', ip, reason: 'duplicate-cookie-name' });
@@ -95,6 +103,14 @@ export class SessionManager<D extends object = SessionData> {
       // Checklist TLS-03: a session cookie arriving over plain HTTP is never honoured.
       this.emit({ type: 'https-required', ip, reason: 'cookie-over-plain-http' });
       return anonymous(false);
+    }
+    if (this.#sealed) {
+      const loaded = await this.#sealed.load(value, ctx, ip);
+      if (!loaded.ok) {
+        this.emit(loaded.event);
+        return anonymous(true);
+      }
+      return this.#checked(new Session<D>(ctx, client, { ...loaded, secret: '' }, 'none'), client, anonymous);
     }
     const parsed = parseToken(this.options.keyring, value);
     if (!parsed.ok) {
@@ -130,11 +146,14 @@ export class SessionManager<D extends object = SessionData> {
     }
     if (keyIndex > 0) this.emit({ type: 'key-rotated', handle: id, userId: record.userId });
     const session = new Session<D>(this.#ctx, client, { record, secret, plain, reissue: keyIndex > 0 }, 'none');
-    if (this.#guards.checkHijack(session as Session<object>, client)) {
-      await session.destroy();
-      return anonymous(true);
-    }
-    return session;
+    return this.#checked(session, client, anonymous);
+  }
+
+  /** Hijack signals on a loaded session (policy `destroy` ends it). */
+  async #checked(session: Session<D>, client: ClientContext, anonymous: (clear: boolean) => Session<D>) {
+    if (!this.#guards.checkHijack(session as Session<object>, client)) return session;
+    await session.destroy();
+    return anonymous(true);
   }
 
   /** Opens every field; any failure means the record was edited or moved (checklist STO-02). */

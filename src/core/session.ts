@@ -359,14 +359,22 @@ export class Session<D extends object = SessionData> {
       httpOnly: true,
       sameSite: cookie.sameSite === 'strict' ? ('Strict' as const) : ('Lax' as const),
     };
-    if (this.#cookie === 'set' && this.#record && this.#secret) {
-      const value = serializeToken(this.#ctx.options.keyring, { id: this.#record.id, secret: this.#secret });
+    const sealed = this.#ctx.sealedCookie;
+    // Sealed-cookie mode: every write changes the cookie itself, so it is re-issued.
+    const action = sealed && this.#cookie === 'none' && this.#record && sealed.changed() ? 'set' : this.#cookie;
+    const value =
+      action !== 'set' || !this.#record
+        ? null
+        : sealed
+          ? sealed.value(this.#record.id)
+          : this.#secret && serializeToken(this.#ctx.options.keyring, { id: this.#record.id, secret: this.#secret });
+    if (action === 'set' && this.#record && value) {
       // Checklist CK-06: a persistent cookie never outlives the server-side absolute deadline.
       const maxAge = cookie.persistent
         ? Math.min(absoluteTimeout, this.#record.absoluteExpiresAt - this.#now) / 1000
         : undefined;
       out.push(['set-cookie', serializeCookie(cookie.name, value, { ...attributes, maxAge })]);
-    } else if (this.#cookie === 'clear') {
+    } else if (action === 'clear') {
       out.push(['set-cookie', serializeClearingCookie(cookie.name, attributes)]);
       if (this.#destroyed && clearSiteData) out.push(['clear-site-data', clearSiteData]);
     }

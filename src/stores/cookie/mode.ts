@@ -1,0 +1,81 @@
+import type { SessionEvent } from '../../core/events.js';
+import type { ManagerContext } from '../../core/manager-context.js';
+import { isAbsoluteExpired, isIdleExpired } from '../../core/policy.js';
+import { fieldAad } from '../../core/session.js';
+import { open } from '../../crypto/seal.js';
+import { CustosError } from '../../errors.js';
+import type { ResolvedOptions } from '../../options.js';
+import type { StoredSession } from '../contract.js';
+import { openRecord, sealRecord } from './codec.js';
+import type { CookieStore } from './index.js';
+import { RequestCookieStore } from './request-store.js';
+
+export type SealedLoad =
+  | {
+      readonly ok: true;
+      readonly record: StoredSession;
+      readonly plain: Map<string, string>;
+      readonly reissue: boolean;
+    }
+  | { readonly ok: false; readonly event: Omit<SessionEvent, 'at'> };
+
+/**
+ * The manager's branch for sealed-cookie sessions: each request gets its own one-record store
+ * (so `Session` works unchanged), and the cookie value is the sealed record.
+ */
+export class SealedCookieMode {
+  readonly #store: CookieStore;
+  readonly #options: ResolvedOptions;
+
+  constructor(store: CookieStore, options: ResolvedOptions, emit: (event: Omit<SessionEvent, 'at'>) => void) {
+    if (options.maxSessionsPerUser !== Number.POSITIVE_INFINITY) {
+      throw new CustosError(
+        'INVALID_OPTION',
+        'maxSessionsPerUser needs a server-side store that can list sessions; remove it or use sqlite/redis/postgres.',
+      );
+    }
+    store.bind({ clock: options.clock, absoluteTimeout: options.absoluteTimeout });
+    this.#store = store;
+    this.#options = options;
+    if (!store.revocation) emit({ type: 'config-warning', reason: 'cookie-store-without-revocation' });
+  }
+
+  /** A context whose store is this request's cookie. */
+  requestContext(base: ManagerContext): { ctx: ManagerContext; store: RequestCookieStore } {
+    const { keyring, cookie, clock } = this.#options;
+    const revocation = this.#store.revocation;
+    const store = new RequestCookieStore(
+      (record) => sealRecord(keyring, cookie.name, record),
+      async (record) => {
+        // Checklist STO-03 / FIX-01: a logged-out or rotated cookie must not work when replayed.
+        if (revocation)
+          await base.call('destroy', () => revocation.endSession(record.id, clock(), record.absoluteExpiresAt));
+      },
+    );
+    return { ctx: { ...base, store, sealedCookie: store }, store };
+  }
+
+  /** Opens, checks expiry and revocation, and opens every field; never throws on bad input. */
+  async load(value: string, ctx: ManagerContext, ip: string | undefined): Promise<SealedLoad> {
+    const { keyring, cookie } = this.#options;
+    const opened = openRecord(keyring, cookie.name, value);
+    if (!opened) return { ok: false, event: { type: 'tampered', ip, reason: 'bad-seal' } };
+    const { record } = opened;
+    const now = this.#options.clock();
+    const about = { handle: record.id, userId: record.userId, ip };
+    if (isAbsoluteExpired(record, now)) return { ok: false, event: { type: 'expired-absolute', ...about } };
+    if (isIdleExpired(record, this.#options, now)) return { ok: false, event: { type: 'expired-idle', ...about } };
+    const revocation = this.#store.revocation;
+    if (revocation && (await ctx.call('get', () => revocation.isRevoked(record)))) {
+      return { ok: false, event: { type: 'revoked', reason: 'cookie-revoked', ...about } };
+    }
+    const plain = new Map<string, string>();
+    for (const [name, sealed] of Object.entries(record.fields)) {
+      const json = open(keyring, sealed, fieldAad(record.id, name));
+      if (json === null) return { ok: false, event: { type: 'tampered', reason: 'bad-seal', ...about } };
+      plain.set(name, json);
+    }
+    (ctx.store as RequestCookieStore).adopt(record);
+    return { ok: true, record, plain, reissue: opened.oldKey };
+  }
+}
