@@ -6,7 +6,7 @@ import { parseSetCookie } from './cookies.js';
 /** A RequestLike as a browser on https://app.example.test would send it. */
 export function req(
   cookie?: string,
-  extra: Partial<RequestLike> & { headers?: Record<string, string> } = {},
+  extra: Omit<Partial<RequestLike>, 'headers'> & { headers?: Record<string, string> } = {},
 ): RequestLike {
   const headers: Record<string, string> = {
     host: 'app.example.test',
