@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { csrf, sessions } from '../src/adapters/express.js';
+import { csrf, enforceHttps, sessions } from '../src/adapters/express.js';
 import { CustosError } from '../src/index.js';
 import { type Bank, pageContext, securityHeaders } from './context.js';
 import { accountRoutes } from './routes/account.js';
@@ -11,15 +11,18 @@ import { STYLESHEET } from './views/style.js';
 
 export interface BankAppOptions {
   readonly trustedProxies: readonly string[];
-  /** Served over TLS: send HSTS. */
-  readonly hsts: boolean;
+  /** In TLS mode, the public host (`name:port`): plain HTTP is redirected there, HTTPS gets HSTS. */
+  readonly httpsHost: string | null;
 }
 
 /** The bank as an Express app, using custos only through its public Express adapter. */
 export function createBankApp(bank: Bank, options: BankAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(securityHeaders({ hsts: options.hsts }));
+  if (options.httpsHost) {
+    app.use(enforceHttps({ host: options.httpsHost, trustedProxies: [...options.trustedProxies] }));
+  }
+  app.use(securityHeaders());
 
   app.get('/style.css', (_req, res) => {
     res.type('text/css').set('cache-control', 'public, max-age=300').send(STYLESHEET);
@@ -78,7 +81,13 @@ function errorHandler(bank: Bank) {
       return;
     }
     const title =
-      status === 503 ? 'Service unavailable' : status === 401 ? 'Not signed in' : status < 500 ? 'Request refused' : 'Error';
+      status === 503
+        ? 'Service unavailable'
+        : status === 401
+          ? 'Not signed in'
+          : status < 500
+            ? 'Request refused'
+            : 'Error';
     if (api) {
       res.status(status).json({ error: title.toLowerCase() });
       return;

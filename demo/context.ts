@@ -69,9 +69,9 @@ export function safeNext(value: unknown): string {
 
 /**
  * Security headers for every response: a nonce-based CSP (the only inline script is the idle
- * countdown), no framing, no sniffing, and HSTS when served over TLS (checklist TLS rows).
+ * countdown), no framing, no sniffing. (HSTS comes from custos' `enforceHttps` in TLS mode.)
  */
-export function securityHeaders(options: { hsts: boolean }) {
+export function securityHeaders() {
   return (_req: Request, res: Response, next: NextFunction) => {
     const nonce = randomBytes(16).toString('base64');
     res.locals.nonce = nonce;
@@ -83,7 +83,6 @@ export function securityHeaders(options: { hsts: boolean }) {
       'cross-origin-opener-policy': 'same-origin',
       'cross-origin-resource-policy': 'same-origin',
     });
-    if (options.hsts) res.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
     next();
   };
 }

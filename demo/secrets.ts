@@ -7,7 +7,11 @@ import { join } from 'node:path';
  * `<dataDir>/secret` (mode 0600) so sessions survive a restart. A warning says so, because a
  * secret on local disk is fine for a demo and wrong for production.
  */
-export function loadSecrets(configured: readonly string[] | null, dataDir: string, warn: (m: string) => void): string[] {
+export function loadSecrets(
+  configured: readonly string[] | null,
+  dataDir: string,
+  warn: (m: string) => void,
+): string[] {
   if (configured) {
     for (const secret of configured) {
       if (Buffer.byteLength(secret) < 32) throw new Error('Each CUSTOS_SECRETS entry must be at least 32 bytes.');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { enforceHttps } from '../src/adapters/express.js';
 import { createSessions, type SessionEvent } from '../src/index.js';
 import { createBankApp } from './app.js';
 import { createAttackerServer } from './attacker.js';
@@ -93,7 +94,8 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
       onEvent: (event) => log(describeEvent(event)),
     });
     const bank: Bank = { manager, users, ledger: new Ledger(), throttle: new LoginThrottle() };
-    const app = createBankApp(bank, { trustedProxies: config.trustedProxies, hsts: tls !== null });
+    const httpsHost = tls ? new URL(bankUrl).host : null;
+    const app = createBankApp(bank, { trustedProxies: config.trustedProxies, httpsHost });
     bankServer.on('request', app);
     const purge = setInterval(() => manager.purgeExpired({ maxBatches: 10 }).catch(() => {}), 60_000);
     purge.unref();
@@ -101,11 +103,11 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
 
     let redirectUrl: string | null = null;
     const httpPort = options.httpPort ?? tls?.httpPort ?? null;
-    if (tls && httpPort !== null) {
-      // The redirect target comes from configuration, never from the request's Host header.
-      const redirector = createHttpServer((req, res) => {
-        res.writeHead(308, { location: `${bankUrl}${req.url ?? '/'}`, 'cache-control': 'no-store' }).end();
-      });
+    if (httpsHost && httpPort !== null) {
+      // custos' enforceHttps: GET/HEAD → 308 to the configured host (never the request's Host),
+      // other methods → 403 so a form body is not replayed over plain HTTP.
+      const toHttps = enforceHttps({ host: httpsHost });
+      const redirector = createHttpServer((req, res) => toHttps(req, res, () => res.end()));
       servers.push(redirector);
       const actual = await listen(redirector, httpPort, config.host);
       redirectUrl = `http://${publicHost(config.host)}:${actual}`;

@@ -59,7 +59,13 @@ export function accountRoutes(bank: Bank): Router {
     res
       .status(405)
       .set('allow', 'POST')
-      .send(messagePage(pageContext(bank, req, res), 'Use the form', 'Transfers are made with the form on your account page.'));
+      .send(
+        messagePage(
+          pageContext(bank, req, res),
+          'Use the form',
+          'Transfers are made with the form on your account page.',
+        ),
+      );
   });
 
   router.get('/settings', signedIn, (req, res) => {
@@ -82,7 +88,9 @@ export function accountRoutes(bank: Bank): Router {
     }
     const email = field(req, 'email').trim();
     if (!/^[^\s@]{1,64}@[^\s@]{1,190}$/.test(email)) {
-      res.status(400).send(messagePage(pageContext(bank, req, res), 'Invalid e-mail', 'Enter an address like name@example.com.'));
+      res
+        .status(400)
+        .send(messagePage(pageContext(bank, req, res), 'Invalid e-mail', 'Enter an address like name@example.com.'));
       return;
     }
     user(req).email = email;
@@ -95,19 +103,23 @@ export function accountRoutes(bank: Bank): Router {
     const next = field(req, 'next');
     if (!(await bank.users.authenticate(u.name, field(req, 'current')))) {
       bank.throttle.failed(u.name);
-      res.status(401).send(settingsPage(pageContext(bank, req, res), {
-        email: u.email,
-        freshUntil: null,
-        notice: { kind: 'error', text: 'Your current password was not right.' },
-      }));
+      res.status(401).send(
+        settingsPage(pageContext(bank, req, res), {
+          email: u.email,
+          freshUntil: null,
+          notice: { kind: 'error', text: 'Your current password was not right.' },
+        }),
+      );
       return;
     }
     if (next.length < 8 || next.length > 256) {
-      res.status(400).send(settingsPage(pageContext(bank, req, res), {
-        email: u.email,
-        freshUntil: null,
-        notice: { kind: 'error', text: 'Choose a new password of 8 to 256 characters.' },
-      }));
+      res.status(400).send(
+        settingsPage(pageContext(bank, req, res), {
+          email: u.email,
+          freshUntil: null,
+          notice: { kind: 'error', text: 'Choose a new password of 8 to 256 characters.' },
+        }),
+      );
       return;
     }
     await bank.users.setPassword(u, next);

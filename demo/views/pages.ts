@@ -81,7 +81,8 @@ export function accountPage(
           ? html`<p class="muted">No transfers yet.</p>`
           : html`<table id="transfers"><tr><th>When</th><th>From</th><th>To</th><th>Amount</th></tr>
             ${data.transfers.map(
-              (t) => html`<tr><td>${formatTime(t.at)}</td><td>${t.from}</td><td>${t.to}</td><td>${formatMoney(t.amount)}</td></tr>`,
+              (t) =>
+                html`<tr><td>${formatTime(t.at)}</td><td>${t.from}</td><td>${t.to}</td><td>${formatMoney(t.amount)}</td></tr>`,
             )}</table>`
       }
     </div>`,
@@ -114,7 +115,10 @@ export function sessionsPage(ctx: PageContext, data: { sessions: SessionInfo[]; 
   );
 }
 
-export function settingsPage(ctx: PageContext, data: { email: string; freshUntil: number | null; notice?: Notice }): string {
+export function settingsPage(
+  ctx: PageContext,
+  data: { email: string; freshUntil: number | null; notice?: Notice },
+): string {
   return layout(
     ctx,
     'Settings',
@@ -164,7 +168,9 @@ export function adminPage(ctx: PageContext, data: { users: string[]; notice?: No
     ${notice(data.notice ?? null)}
     <div class="card"><h2>Users</h2><table>
       ${data.users.map(
-        (u) => html`<tr><td>${u}</td><td><form class="inline" method="post" action="/admin/users/${u}/revoke">${csrfField(ctx)}
+        (
+          u,
+        ) => html`<tr><td>${u}</td><td><form class="inline" method="post" action="/admin/users/${u}/revoke">${csrfField(ctx)}
           <button class="danger" type="submit">Revoke all sessions</button></form></td></tr>`,
       )}</table></div>`,
   );
