@@ -173,9 +173,13 @@ export class Session<D extends object = SessionData> {
     const record = this.#record as StoredSession;
     const { keyring } = this.#ctx.options;
     for (let attempt = 0; attempt < 50; attempt++) {
-      const fresh = await this.#ctx.call('get', () => this.#ctx.store.get(record.id));
+      // First try against the field as this request loaded it: no extra read when nobody raced us.
+      const fresh =
+        attempt === 0 && !this.#dirty.has(key)
+          ? (this.#record as StoredSession)
+          : await this.#ctx.call('get', () => this.#ctx.store.get(record.id));
       if (!fresh) throw new CustosError('SESSION_DESTROYED', 'the session ended while it was being updated');
-      const sealedBefore = fresh.fields[key] ?? null;
+      const sealedBefore = Object.hasOwn(fresh.fields, key) ? (fresh.fields[key] as string) : null;
       const before = sealedBefore === null ? undefined : open(keyring, sealedBefore, fieldAad(record.id, key));
       const next = fn(before === undefined || before === null ? undefined : (JSON.parse(before) as D[K]));
       const json = encodeValue(next);
@@ -186,6 +190,10 @@ export class Session<D extends object = SessionData> {
       if (result === 'ok') {
         this.#plain.set(key, json);
         this.#dirty.delete(key);
+        this.#record = {
+          ...(this.#record as StoredSession),
+          fields: { ...(this.#record as StoredSession).fields, [key]: sealed },
+        };
         return next;
       }
       if (result === 'missing')
@@ -344,7 +352,10 @@ export class Session<D extends object = SessionData> {
       else this.#plain.set(name, json);
     }
     this.#dirty.clear();
-    this.#record = { ...record, lastSeenAt, expiresAt };
+    const fields = new Map(Object.entries(record.fields));
+    for (const name of unset) fields.delete(name);
+    for (const [name, value] of Object.entries(set)) fields.set(name, value);
+    this.#record = { ...record, lastSeenAt, expiresAt, fields: Object.fromEntries(fields) };
     this.#touchDue = false;
   }
 

@@ -145,6 +145,18 @@ describe('tracking and handling', () => {
     expect((await manager.load(req(cookie))).get('n')).toBe(50);
   });
 
+  it('an uncontended update costs one store write and no extra read', async () => {
+    const { manager, counted } = setup();
+    const first = await manager.load(req());
+    first.set('n', 1);
+    const { cookie } = await finish(first);
+    const s = await manager.load(req(cookie));
+    counted.reset();
+    expect(await s.update('n', (n) => (n ?? 0) + 1)).toBe(2);
+    expect(await s.update('n', (n) => (n ?? 0) + 1)).toBe(3);
+    expect(counted.calls).toEqual({ patch: 2 });
+  });
+
   it('update on a brand-new session persists it first', async () => {
     const { manager } = setup();
     const s = await manager.load(req());
