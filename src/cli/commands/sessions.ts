@@ -1,0 +1,142 @@
+import type { Command } from 'commander';
+import { exportSessions } from '../../backup/sessions.js';
+import { INTERNAL } from '../../core/internal-fields.js';
+import { fieldAad } from '../../core/session.js';
+import type { Keyring } from '../../crypto/keyring.js';
+import { open } from '../../crypto/seal.js';
+import type { StoredSession } from '../../stores/contract.js';
+import { type GlobalOptions, loadKeyring, positiveInt, withStore } from '../config.js';
+import { UsageError } from '../exit-codes.js';
+import { formatTime, note, out, plural, table, truncate } from '../output.js';
+
+/** What an operator may see of a session: never the token, never its data (checklist TRM-05). */
+interface SessionRow {
+  handle: string;
+  userId: string | null;
+  device: string | null;
+  createdAt: number;
+  lastSeenAt: number;
+  expiresAt: number;
+}
+
+/** The user-agent summary is sealed like every field; it opens only with the app's secrets. */
+function deviceOf(record: StoredSession, keyring: Keyring | null): string | null {
+  const sealed = record.fields[INTERNAL.device];
+  if (sealed === undefined || keyring === null) return null;
+  const json = open(keyring, sealed, fieldAad(record.id, INTERNAL.device));
+  if (json === null) return null;
+  try {
+    const value = JSON.parse(json) as unknown;
+    return typeof value === 'string' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function toRow(record: StoredSession, keyring: Keyring | null): SessionRow {
+  return {
+    handle: record.id,
+    userId: record.userId,
+    device: deviceOf(record, keyring),
+    createdAt: record.createdAt,
+    lastSeenAt: record.lastSeenAt,
+    expiresAt: record.expiresAt,
+  };
+}
+
+interface ListOptions extends GlobalOptions {
+  user?: string;
+  json?: boolean;
+  limit?: number;
+}
+
+async function list(options: ListOptions): Promise<void> {
+  const keyring = loadKeyring(options);
+  const rows = await withStore(options, async ({ store }) => {
+    const now = Date.now();
+    const found: StoredSession[] = [];
+    if (options.user !== undefined) {
+      for (const r of await store.listByUser(options.user)) if (r.expiresAt > now) found.push(r);
+    } else {
+      for await (const r of exportSessions(store, { now })) found.push(r);
+    }
+    found.sort((a, b) => b.createdAt - a.createdAt);
+    return found.slice(0, options.limit ?? found.length).map((r) => toRow(r, keyring));
+  });
+  if (keyring === null && !options.json)
+    note('no secrets given (CUSTOS_SECRETS or --secrets-file): devices stay sealed');
+  if (options.json) {
+    out(
+      JSON.stringify(
+        rows.map((r) => ({
+          ...r,
+          createdAt: new Date(r.createdAt).toISOString(),
+          lastSeenAt: new Date(r.lastSeenAt).toISOString(),
+          expiresAt: new Date(r.expiresAt).toISOString(),
+        })),
+        null,
+        2,
+      ),
+    );
+    return;
+  }
+  out(
+    table(
+      ['HANDLE', 'USER', 'DEVICE', 'CREATED', 'LAST SEEN', 'EXPIRES'],
+      rows.map((r) => [
+        r.handle,
+        r.userId ?? '(anonymous)',
+        truncate(r.device ?? (keyring ? '(unknown)' : '(sealed)'), 40),
+        formatTime(r.createdAt),
+        formatTime(r.lastSeenAt),
+        formatTime(r.expiresAt),
+      ]),
+    ),
+  );
+  out(plural(rows.length, 'session'));
+}
+
+interface RevokeOptions extends GlobalOptions {
+  user?: string;
+  all?: boolean;
+}
+
+async function revoke(handle: string | undefined, options: RevokeOptions): Promise<void> {
+  const chosen = [handle !== undefined, options.user !== undefined, options.all === true].filter(Boolean).length;
+  if (chosen !== 1) throw new UsageError('give exactly one of <handle>, --user <user> or --all');
+  await withStore(options, async ({ store }) => {
+    if (options.all) {
+      // Global epoch: every session existing now reads as absent, without scanning (contract).
+      await store.revokeAll();
+      out('revoked every session: all existing sessions are signed out');
+      return;
+    }
+    if (options.user !== undefined) {
+      const n = await store.destroyByUser(options.user);
+      out(`revoked ${plural(n, 'session')} of user ${options.user}`);
+      return;
+    }
+    const record = await store.get(handle as string);
+    if (!record) throw new UsageError(`no live session with handle ${handle}`);
+    await store.destroy(record.id);
+    out(`revoked session ${record.id}${record.userId === null ? '' : ` of user ${record.userId}`}`);
+  });
+}
+
+export function registerSessions(program: Command): void {
+  const sessions = program.command('sessions').description('list and revoke sessions');
+  sessions
+    .command('list')
+    .description('live sessions: handle, user, device, created, last seen, expires (never a token or data)')
+    .option('--user <user>', 'only the sessions of this user')
+    .option('--json', 'print JSON instead of a table')
+    .option('--limit <n>', 'at most this many, newest first', positiveInt('--limit'))
+    .action((_options, command: Command) => list(command.optsWithGlobals()));
+  sessions
+    .command('revoke')
+    .description('sign out one session, every session of a user, or everybody')
+    .argument('[handle]', 'the public handle shown by `sessions list`')
+    .option('--user <user>', 'revoke every session of this user')
+    .option('--all', 'revoke every session of every user (global epoch, no scan)')
+    .action((handle: string | undefined, _options, command: Command) => revoke(handle, command.optsWithGlobals()));
+}
