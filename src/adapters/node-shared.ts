@@ -86,6 +86,8 @@ export function commitOnEnd(res: ServerResponse, session: Session<object>): void
         (originalEnd as (...a: unknown[]) => ServerResponse).apply(res, args);
       },
       (error: unknown) => {
+        // The commit failed: this response must not carry the session's cookie (it names no stored record).
+        applied = true;
         res.end = originalEnd;
         if (!sendSessionError(res, error)) (originalEnd as (...a: unknown[]) => ServerResponse).apply(res, args);
       },

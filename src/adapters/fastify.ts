@@ -1,0 +1,116 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import type { SessionData } from '../core/data.js';
+import type { SessionManager } from '../core/manager.js';
+import type { Session as CustosSession } from '../core/session.js';
+import { CustosError } from '../errors.js';
+import type { TrustedProxies } from '../protect/proxy.js';
+import { genericSessionFailure } from './error-body.js';
+import { toRequestLike } from './node-shared.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The custos session for this request (typed by `SessionData` declaration merging). */
+    session: CustosSession<SessionData>;
+  }
+}
+
+export interface FastifySessionsOptions {
+  /** The manager from `createSessions(...)`. */
+  // biome-ignore lint/suspicious/noExplicitAny: any data shape; `request.session` is typed by SessionData
+  manager: SessionManager<any>;
+  /** Peers whose `X-Forwarded-*` headers are believed. @default [] */
+  trustedProxies?: TrustedProxies;
+  /** Check CSRF on every route (else add `csrf(manager)` as a route's `preHandler`). @default false */
+  csrf?: boolean;
+}
+
+function sendFailure(reply: FastifyReply, failure: { status: number; body: string }): FastifyReply {
+  return reply
+    .code(failure.status)
+    .type('text/plain; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(failure.body);
+}
+
+/**
+ * A `preHandler` that refuses cross-site and tokenless unsafe requests with a generic 403:
+ * a same-origin signal plus the session's token in the `_csrf` body field or the
+ * `x-csrf-token` header (checklist CSRF-01..07). Put `manager.csrfToken(request.session)` in forms.
+ *
+ * @example
+ * app.post('/transfer', { preHandler: csrf(manager) }, async (request) => ...);
+ */
+export function csrf<D extends object>(
+  manager: SessionManager<D>,
+  options: { trustedProxies?: TrustedProxies } = {},
+): preHandlerAsyncHookHandler {
+  const { field } = manager.options.protect;
+  return async function custosCsrf(request: FastifyRequest, reply: FastifyReply) {
+    const body = request.body;
+    const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
+    const session = request.session as unknown as CustosSession<D>;
+    const verdict = manager.verifyCsrf(
+      toRequestLike(request.raw, options.trustedProxies),
+      session,
+      typeof value === 'string' ? value : undefined,
+    );
+    if (!verdict.ok) return sendFailure(reply, { status: verdict.status, body: 'Forbidden' });
+  };
+}
+
+const plugin: FastifyPluginAsync<FastifySessionsOptions> = async (fastify, options) => {
+  const { manager, trustedProxies = [] } = options;
+  /** Custos errors a route threw: answered generically in `onSend`, whatever the error handler made. */
+  const failures = new WeakMap<FastifyRequest, CustosError>();
+  fastify.decorateRequest('session', null as unknown as CustosSession<SessionData>);
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    try {
+      request.session = await manager.load(toRequestLike(request.raw, trustedProxies));
+    } catch (error) {
+      const failure = genericSessionFailure(error);
+      if (!failure) throw error;
+      return sendFailure(reply, failure);
+    }
+  });
+
+  if (options.csrf) fastify.addHook('preHandler', csrf(manager, { trustedProxies }));
+
+  fastify.addHook('onError', async (request, _reply, error) => {
+    if (error instanceof CustosError) failures.set(request, error);
+  });
+
+  // Commit before the payload goes out, so the client's next request sees this one's writes.
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    const session = request.session as CustosSession<object> | null;
+    if (!session) return payload;
+    let failure: unknown = failures.get(request);
+    try {
+      await session.commit();
+    } catch (error) {
+      if (!(error instanceof CustosError)) throw error;
+      failure ??= error;
+    }
+    const generic = genericSessionFailure(failure);
+    if (generic) {
+      reply.code(generic.status).type('text/plain; charset=utf-8').header('cache-control', 'no-store');
+      reply.removeHeader('content-length');
+      return generic.body;
+    }
+    for (const [name, value] of session.responseHeaders()) reply.header(name, value);
+    return payload;
+  });
+};
+
+/**
+ * Fastify 5 plugin: `request.session` in every route, the store write done in `onSend` before
+ * the payload goes out, a generic 503 when the store is down. The reply is never patched.
+ *
+ * @example
+ * const manager = createSessions({ secrets: [process.env.SESSION_SECRET!] });
+ * await app.register(sessions, { manager });
+ * app.get('/', async (request) => ({ visits: request.session.get('visits') }));
+ */
+export const sessions = fp(plugin, { fastify: '5.x', name: 'custos' });
+export default sessions;

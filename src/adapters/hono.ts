@@ -1,0 +1,127 @@
+import type { IncomingMessage } from 'node:http';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { SessionData } from '../core/data.js';
+import type { SessionManager } from '../core/manager.js';
+import type { RequestLike } from '../core/request.js';
+import type { Session } from '../core/session.js';
+import { CustosError } from '../errors.js';
+import { resolveClient, type TrustedProxies } from '../protect/proxy.js';
+import { sessionErrorResponse, withSessionHeaders } from './fetch.js';
+
+/** Hono env for apps using custos: `c.get('session')` is typed by your data shape. */
+export interface SessionEnv<D extends object = SessionData> {
+  Variables: { session: Session<D> };
+}
+
+export interface HonoAdapterOptions {
+  /** Peers whose `X-Forwarded-*` headers are believed. @default [] */
+  trustedProxies?: TrustedProxies;
+  /**
+   * The peer address. On `@hono/node-server` it is read from the socket; elsewhere pass the
+   * runtime's, e.g. `(c) => getConnInfo(c).remote.address` from `hono/bun` or `hono/deno`.
+   */
+  remoteAddress?: (c: Context) => string | undefined;
+}
+
+const FORM = /^(application\/x-www-form-urlencoded|multipart\/form-data)/i;
+
+function toRequestLike(c: Context, options: HonoAdapterOptions): RequestLike {
+  // @hono/node-server passes the Node request as `c.env.incoming`; pure Fetch runtimes do not.
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const client = resolveClient(
+    {
+      remoteAddress: options.remoteAddress?.(c) ?? incoming?.socket?.remoteAddress,
+      encrypted: c.req.url.startsWith('https:'),
+    },
+    (name) => c.req.header(name),
+    options.trustedProxies ?? [],
+  );
+  return {
+    method: c.req.method,
+    url: c.req.url,
+    headers: c.req.raw.headers,
+    remoteAddress: client.ip,
+    secure: client.secure,
+  };
+}
+
+/** Adds the session headers to `c.res`, copying it first if its headers are immutable. */
+function applyHeaders(c: Context, headers: ReadonlyArray<[string, string]>): void {
+  try {
+    for (const [name, value] of headers) {
+      if (name === 'set-cookie') c.res.headers.append(name, value);
+      else c.res.headers.set(name, value);
+    }
+  } catch {
+    const copy = withSessionHeaders(c.res, headers);
+    // Clear first: Hono's `res` setter would merge the old Set-Cookie list over ours.
+    c.res = undefined;
+    c.res = copy;
+  }
+}
+
+/**
+ * Hono 4 middleware, for `@hono/node-server` and pure Fetch runtimes alike: `c.get('session')`
+ * in your handlers, the store write done before the response leaves, custos errors (store
+ * down, `requireFreshAuth`) answered with a generic 503/401/403.
+ *
+ * @example
+ * const manager = createSessions<{ visits: number }>({ secrets: [process.env.SESSION_SECRET!] });
+ * const app = new Hono<SessionEnv<{ visits: number }>>();
+ * app.use(sessions(manager));
+ * app.get('/', (c) => c.json({ visits: c.get('session').get('visits') ?? 0 }));
+ */
+export function sessions<D extends object = SessionData>(
+  manager: SessionManager<D>,
+  options: HonoAdapterOptions = {},
+): MiddlewareHandler<SessionEnv<D>> {
+  return async function custosSession(c, next) {
+    let session: Session<D>;
+    try {
+      session = await manager.load(toRequestLike(c, options));
+    } catch (error) {
+      const answer = sessionErrorResponse(error);
+      if (answer) return answer;
+      throw error;
+    }
+    c.set('session', session);
+    await next();
+    let failure: unknown = c.error instanceof CustosError ? c.error : undefined;
+    try {
+      await session.commit();
+    } catch (error) {
+      if (!(error instanceof CustosError)) throw error;
+      failure ??= error;
+    }
+    const answer = sessionErrorResponse(failure);
+    if (answer) {
+      c.res = undefined;
+      c.res = answer;
+      return;
+    }
+    applyHeaders(c, session.responseHeaders());
+  };
+}
+
+/**
+ * CSRF middleware for the routes that change state: refuses cross-site and tokenless unsafe
+ * requests with a generic 403. The token comes from the `_csrf` form field or the
+ * `x-csrf-token` header; get one for your pages with `manager.csrfToken(c.get('session'))`.
+ */
+export function csrf<D extends object = SessionData>(
+  manager: SessionManager<D>,
+  options: HonoAdapterOptions = {},
+): MiddlewareHandler<SessionEnv<D>> {
+  const { field } = manager.options.protect;
+  return async function custosCsrf(c, next) {
+    let submitted: string | undefined;
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) && FORM.test(c.req.header('content-type') ?? '')) {
+      // Hono caches the parsed body, so the route can still read it.
+      const value = (await c.req.parseBody())[field];
+      if (typeof value === 'string') submitted = value;
+    }
+    const verdict = manager.verifyCsrf(toRequestLike(c, options), c.get('session'), submitted);
+    if (!verdict.ok) return c.text('Forbidden', verdict.status, { 'cache-control': 'no-store' });
+    await next();
+  };
+}

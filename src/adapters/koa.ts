@@ -1,0 +1,94 @@
+import type { Context, Middleware, Next } from 'koa';
+import type { SessionData } from '../core/data.js';
+import type { SessionManager } from '../core/manager.js';
+import type { Session } from '../core/session.js';
+import { CustosError } from '../errors.js';
+import { genericSessionFailure } from './error-body.js';
+import { type NodeAdapterOptions, toRequestLike } from './node-shared.js';
+
+export type { NodeAdapterOptions as KoaAdapterOptions } from './node-shared.js';
+
+declare module 'koa' {
+  interface DefaultContext {
+    /** The custos session for this request (typed by `SessionData` declaration merging). */
+    session: Session<SessionData>;
+  }
+}
+
+function respondWithFailure(ctx: Context, failure: { status: number; body: string }): void {
+  ctx.status = failure.status;
+  ctx.type = 'text/plain; charset=utf-8';
+  ctx.set('cache-control', 'no-store');
+  ctx.body = failure.body;
+}
+
+/**
+ * Koa 3 middleware: `ctx.session` downstream; after `await next()` the store write is done and
+ * the cookie set before Koa sends the response; custos errors (store down, `requireFreshAuth`)
+ * become a generic 503/401/403.
+ *
+ * @example
+ * const manager = createSessions({ secrets: [process.env.SESSION_SECRET!] });
+ * app.use(sessions(manager));
+ * app.use((ctx) => { ctx.body = { visits: ctx.session.get('visits') }; });
+ */
+export function sessions<D extends object = SessionData>(
+  manager: SessionManager<D>,
+  options: NodeAdapterOptions = {},
+): Middleware {
+  return async function custosSession(ctx: Context, next: Next): Promise<void> {
+    let session: Session<D>;
+    try {
+      session = await manager.load(toRequestLike(ctx.req, options.trustedProxies));
+    } catch (error) {
+      const failure = genericSessionFailure(error);
+      if (!failure) throw error;
+      return respondWithFailure(ctx, failure);
+    }
+    ctx.session = session as unknown as Session<SessionData>;
+    let failure: unknown;
+    try {
+      await next();
+    } catch (error) {
+      if (!(error instanceof CustosError)) throw error;
+      failure = error;
+    }
+    try {
+      await session.commit();
+    } catch (error) {
+      if (!(error instanceof CustosError)) throw error;
+      failure ??= error;
+    }
+    const generic = genericSessionFailure(failure);
+    if (generic) return respondWithFailure(ctx, generic);
+    for (const [name, value] of session.responseHeaders()) {
+      if (name === 'set-cookie') ctx.append(name, value);
+      else ctx.set(name, value);
+    }
+  };
+}
+
+/**
+ * CSRF middleware (after your body parser, on the routes that change state): refuses
+ * cross-site and tokenless unsafe requests with a generic 403. The token goes in the `_csrf`
+ * body field or the `x-csrf-token` header; `ctx.state.csrfToken` holds one for your forms.
+ */
+export function csrf<D extends object = SessionData>(
+  manager: SessionManager<D>,
+  options: NodeAdapterOptions = {},
+): Middleware {
+  const { field } = manager.options.protect;
+  return async function custosCsrf(ctx: Context, next: Next): Promise<void> {
+    const session = ctx.session as unknown as Session<D>;
+    const body = (ctx.request as { body?: unknown }).body;
+    const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
+    const verdict = manager.verifyCsrf(
+      toRequestLike(ctx.req, options.trustedProxies),
+      session,
+      typeof value === 'string' ? value : undefined,
+    );
+    if (!verdict.ok) return respondWithFailure(ctx, { status: verdict.status, body: 'Forbidden' });
+    Object.defineProperty(ctx.state, 'csrfToken', { get: () => manager.csrfToken(session), configurable: true });
+    await next();
+  };
+}
