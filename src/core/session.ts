@@ -294,6 +294,44 @@ export class Session<D extends object = SessionData> {
     if (!this.isFresh(maxAge)) throw new CustosError('REAUTH_REQUIRED', 'confirm your password to continue');
   }
 
+  // ---- compatibility hooks (custos/express-session) --------------------------------------
+
+  /** @internal Sends the current cookie again on this response (express-session's `rolling`). */
+  refreshCookie(): void {
+    if (this.#record && this.#secret && this.#persisted && this.#cookie === 'none') this.#cookie = 'set';
+  }
+
+  /**
+   * @internal Re-reads the stored fields, dropping changes not yet committed (express-session's
+   * `reload`). Resolves false, with the session ended, when the record is gone or will not open.
+   */
+  async reload(): Promise<boolean> {
+    const record = this.#record;
+    if (!record || !this.#persisted) return false;
+    const fresh = await this.#ctx.call('get', () => this.#ctx.store.get(record.id));
+    const plain = new Map<string, string>();
+    for (const [name, sealed] of Object.entries(fresh?.fields ?? {})) {
+      const json = open(this.#ctx.options.keyring, sealed, fieldAad(record.id, name));
+      if (json === null) return this.#forget();
+      plain.set(name, json);
+    }
+    if (!fresh || fresh.verifier !== record.verifier) return this.#forget();
+    this.#record = fresh;
+    this.#plain = plain;
+    this.#dirty.clear();
+    return true;
+  }
+
+  #forget(): false {
+    this.#record = null;
+    this.#secret = null;
+    this.#persisted = false;
+    this.#plain = new Map();
+    this.#dirty.clear();
+    this.#cookie = 'clear';
+    return false;
+  }
+
   // ---- internal fields (protection layer) ------------------------------------------------
 
   /** @internal Reads a `$`-field; used by the protection layer. */
