@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type RunningDemo, startDemo } from '../../demo/server.js';
+import { dropSchema, TEST_PG_URL, testPool, uniqueSchema } from '../helpers/postgres.js';
+import { startRedisCluster } from '../helpers/redis-cluster.js';
+import { startPrivateRedis, waitFor } from '../helpers/redis-server.js';
+import { secretsEnv, TestClient } from './http-client.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+});
+
+async function demoOn(store: string): Promise<RunningDemo> {
+  const demo = await startDemo({ port: 0, attackerPort: false, env: { ...secretsEnv(), CUSTOS_STORE: store } });
+  cleanups.push(() => demo.close());
+  return demo;
+}
+
+/** The core flows every store must carry: login, money, concurrent cart, logout, revocation. */
+async function exercise(store: string): Promise<void> {
+  const a = await demoOn(store);
+  const b = await demoOn(store); // a second app instance on the same store
+  const alice = new TestClient(a.bankUrl);
+  expect((await alice.login('alice', 'alice-correct-horse')).status).toBe(303);
+  expect(await alice.balance()).toBe(5_000);
+  expect((await alice.post('/transfer', { to: 'bob', amount: '10' })).status).toBe(303);
+  expect(await alice.balance()).toBe(4_990);
+
+  const token = await alice.apiToken();
+  const adds = await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      alice.request('/api/cart', { json: { item: `i${i}` }, headers: { 'x-csrf-token': token } }),
+    ),
+  );
+  expect(adds.every((r) => r.status === 200)).toBe(true);
+  expect(((await (await alice.request('/api/cart')).json()) as { items: string[] }).items).toHaveLength(20);
+
+  // The same cookie is valid on the other instance (shared store) until logout on the first.
+  const onB = new TestClient(b.bankUrl);
+  onB.jar.set('__Host-sid', alice.sid as string);
+  expect((await onB.request('/api/session').then((r) => r.json())) as { user: string }).toMatchObject({
+    user: 'alice',
+  });
+  expect((await alice.post('/logout', {})).status).toBe(303);
+  expect((await onB.request('/api/session').then((r) => r.json())) as { user: string | null }).toMatchObject({
+    user: null,
+  });
+  expect((await new TestClient(a.bankUrl).request('/healthz')).status).toBe(200);
+}
+
+describe('the bank on every CUSTOS_STORE', () => {
+  it('sqlite:<path> (the default kind)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'custos-demo-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    await exercise(`sqlite:${join(dir, 'nested', 'sessions.db')}`);
+  });
+
+  it('redis://', async () => {
+    const prefix = `demo-test-${randomBytes(4).toString('hex')}:`;
+    cleanups.push(async () => {
+      const client = new Redis('redis://127.0.0.1:6379');
+      const keys = await client.keys(`${prefix}*`);
+      if (keys.length > 0) await client.del(...keys);
+      client.disconnect();
+    });
+    await exercise(`redis://127.0.0.1:6379?prefix=${prefix}`);
+  });
+
+  it('postgres://', async () => {
+    const schema = uniqueSchema('demo');
+    const pool = testPool();
+    cleanups.push(async () => {
+      await dropSchema(pool, schema);
+      await pool.end();
+    });
+    await exercise(`${TEST_PG_URL}?schema=${schema}`);
+  });
+
+  it('redis-cluster://', async () => {
+    const cluster = await startRedisCluster();
+    cleanups.push(() => cluster.stop());
+    await exercise(`redis-cluster://${cluster.nodes.map((n) => `${n.host}:${n.port}`).join(',')}`);
+  }, 60_000);
+});
+
+describe('store outage', () => {
+  it('store down → 503 page and /healthz 503; back up → 200', async () => {
+    const redis = await startPrivateRedis();
+    cleanups.push(() => redis.dispose());
+    const demo = await demoOn(redis.url);
+    const alice = new TestClient(demo.bankUrl);
+    expect((await alice.login('alice', 'alice-correct-horse')).status).toBe(303);
+    await redis.stop();
+    const health = await alice.request('/healthz');
+    expect(health.status).toBe(503);
+    const page = await alice.request('/account');
+    expect(page.status).toBe(503);
+    expect(await page.text()).not.toMatch(/redis|ECONNREFUSED|stack/i);
+    await redis.start();
+    await waitFor('the bank to see the store again', async () => (await alice.request('/healthz')).status === 200);
+    // The private Redis kept nothing across the restart: the session is gone, never resurrected.
+    expect((await alice.request('/api/account')).status).toBe(401);
+  }, 30_000);
+});
