@@ -120,6 +120,10 @@ export function buildBank(overrides: Partial<SessionOptions> = {}) {
     await manager.revokeAll();
     res.status(204).end();
   });
+  app.post('/cart', guard, (req, res) => {
+    req.session.set('cart', [...((req.session.get('cart') as string[] | undefined) ?? []), String(req.body.item)]);
+    res.json({ items: req.session.get('cart') });
+  });
   app.post('/api/echo', guard, (req, res) => res.json({ echo: req.body }));
   app.get('/boom', () => {
     throw new Error('forced');
