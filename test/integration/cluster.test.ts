@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { redisStore } from '../../src/stores/redis/index.js';
+import { type PrivateCluster, startRedisCluster } from '../helpers/redis-cluster.js';
+import { dropKeys, openCluster, uniquePrefix } from './support/redis.js';
+import { parallelWritesLoseNothing, revocationIsSharedAtOnce } from './support/scenarios.js';
+
+// One private 3-master cluster for this whole file (starting one costs a few seconds).
+let cluster: PrivateCluster;
+let clients: Awaited<ReturnType<typeof openCluster>>[] = [];
+
+beforeAll(async () => {
+  cluster = await startRedisCluster();
+  clients = [await openCluster(cluster.nodes), await openCluster(cluster.nodes)];
+});
+
+afterAll(async () => {
+  for (const client of clients) await client.quit();
+  await cluster?.stop();
+});
+
+describe('Redis Cluster through Express', () => {
+  it('100 parallel distinct fields and 50 parallel increments lose nothing', async () => {
+    const prefix = uniquePrefix('cluster-writes');
+    await parallelWritesLoseNothing(redisStore({ client: clients[0]!, prefix }));
+    await dropKeys(clients[0]!, prefix);
+  });
+
+  it('two instances with their own cluster clients: revocation on A is seen by B at once', async () => {
+    const prefix = uniquePrefix('cluster-two');
+    await revocationIsSharedAtOnce(
+      redisStore({ client: clients[0]!, prefix }),
+      redisStore({ client: clients[1]!, prefix }),
+    );
+    await dropKeys(clients[0]!, prefix);
+  });
+});
