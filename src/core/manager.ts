@@ -183,7 +183,7 @@ export class SessionManager<D extends object = SessionData> {
   /** The CSRF decision for an unsafe request; `submitted` is the form field, if the adapter parsed one. */
   verifyCsrf(request: RequestLike, session: Session<D>, submitted?: string): CsrfVerdict {
     const { keyring, cookie } = this.options;
-    return verifyCsrf(
+    const verdict = verifyCsrf(
       request,
       session as Session<object>,
       submitted,
@@ -191,6 +191,8 @@ export class SessionManager<D extends object = SessionData> {
       { onEvent: (event) => this.emit(event), clock: this.options.clock },
       preSessionCheck(keyring, cookie.secure, request),
     );
+    if (!verdict.ok) session.discardActivity();
+    return verdict;
   }
 
   /**

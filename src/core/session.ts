@@ -255,6 +255,10 @@ export class Session<D extends object = SessionData> {
 
   /** A new id for the same session: data, authentication time and absolute deadline carry over. */
   async regenerate(): Promise<void> {
+    return this.#regenerate('regenerate');
+  }
+
+  async #regenerate(reason: 'regenerate' | 'renew'): Promise<void> {
     if (!this.#record) return;
     const record = this.#record;
     await this.#rotate({
@@ -262,7 +266,7 @@ export class Session<D extends object = SessionData> {
       authenticatedAt: record.authenticatedAt,
       absoluteExpiresAt: record.absoluteExpiresAt,
       fields: this.#allCurrentJson(),
-      reason: 'regenerate',
+      reason,
     });
   }
 
@@ -339,6 +343,15 @@ export class Session<D extends object = SessionData> {
     return this.#read(name);
   }
 
+  /**
+   * @internal A request refused by the protection layer (e.g. CSRF) is not activity: it must not
+   * slide the idle timer or trigger renewal (checklist TMO-02).
+   */
+  discardActivity(): void {
+    this.#touchDue = false;
+    this.#renewDue = false;
+  }
+
   /** @internal Writes a `$`-field; used by the protection layer. */
   internalSet(name: string, value: unknown): void {
     this.#write(name, encodeValue(value));
@@ -353,7 +366,8 @@ export class Session<D extends object = SessionData> {
   async commit(): Promise<void> {
     if (this.#renewDue && this.#persisted) {
       this.#renewDue = false;
-      await this.regenerate();
+      // Periodic renewal is not a privilege change: keep the CSRF secret so forms in flight still work.
+      await this.#regenerate('renew');
     }
     const record = this.#record;
     if (!record) {
@@ -540,7 +554,7 @@ export class Session<D extends object = SessionData> {
     const now = this.#now;
     const plain = new Map(next.fields);
     // Checklist CSRF-03: tokens issued before an id change stop working.
-    plain.set(INTERNAL.csrf, JSON.stringify(randomToken(32)));
+    if (next.reason !== 'renew' || !plain.has(INTERNAL.csrf)) plain.set(INTERNAL.csrf, JSON.stringify(randomToken(32)));
     const clientFields = new Map<string, string | null>();
     this.#setClientFields(clientFields);
     for (const [name, json] of clientFields) if (json !== null) plain.set(name, json);
