@@ -59,7 +59,7 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml): string 
 <link rel="stylesheet" href="/style.css">
 </head>
 <body>
-<header><div class="bar"><a class="brand" href="/">🛡 Custos Bank</a>${nav(ctx)}</div></header>
+<header><div class="bar"><a class="brand" href="/"><span class="logo" aria-hidden="true"></span>Custos Bank</a>${nav(ctx)}</div></header>
 <main>
 ${idleCountdown(ctx)}
 ${body}

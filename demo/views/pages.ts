@@ -1,5 +1,6 @@
 import type { SessionInfo } from '../../src/index.js';
 import type { Transfer } from '../ledger.js';
+import { summariseDevice } from './device.js';
 import { formatMoney, formatTime, html, type SafeHtml } from './html.js';
 import { csrfField, layout, type PageContext } from './layout.js';
 
@@ -100,7 +101,7 @@ export function sessionsPage(ctx: PageContext, data: { sessions: SessionInfo[]; 
         <tr><th>Device</th><th>Created</th><th>Last seen</th><th></th></tr>
         ${data.sessions.map(
           (s) => html`<tr data-handle="${s.handle}">
-            <td>${s.device ?? 'Unknown device'}<br><span class="muted">${s.ip ?? ''}</span></td>
+            <td title="${s.device ?? ''}">${summariseDevice(s.device)}<br><span class="muted">${s.ip ?? ''}</span></td>
             <td>${formatTime(s.createdAt)}</td><td>${formatTime(s.lastSeenAt)}</td>
             <td>${s.current ? html`<span class="tag">This device</span>` : ''}
               <form class="inline" method="post" action="/sessions/${s.handle}/revoke">${csrfField(ctx)}

@@ -7,7 +7,8 @@ header { background:var(--ink); color:#fff; }
 header .bar { max-width:860px; margin:0 auto; padding:12px 20px; display:flex; gap:18px; align-items:center; }
 header a { color:#fff; text-decoration:none; opacity:.85; }
 header a:hover { opacity:1; }
-header .brand { font-weight:700; font-size:18px; opacity:1; margin-right:auto; }
+header .brand { font-weight:700; font-size:18px; opacity:1; margin-right:auto; display:flex; align-items:center; gap:9px; }
+header .logo { width:18px; height:21px; background:linear-gradient(160deg,#6d9bff,#1f5eff); clip-path:polygon(50% 0,100% 18%,100% 55%,50% 100%,0 55%,0 18%); }
 header form { margin:0; }
 header button { background:transparent; border:1px solid #ffffff66; color:#fff; padding:4px 12px; }
 main { max-width:860px; margin:28px auto; padding:0 20px; }
