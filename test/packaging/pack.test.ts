@@ -1,0 +1,108 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONSUMER_TS, CONSUMER_TSCONFIG, SMOKE_MJS } from './consumer-sources.js';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../..');
+const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+  exports: Record<string, unknown>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
+};
+/** Every documented subpath, as a consumer spells it (`custos`, `custos/express`, ...). */
+const SUBPATHS = Object.keys(pkg.exports)
+  .filter((key) => key !== './package.json')
+  .map((key) => (key === '.' ? 'custos' : `custos/${key.slice(2)}`));
+/**
+ * Peers the consumer brings itself: linked from this repo's install rather than downloaded, so
+ * the test runs offline in CI. The tarball itself is installed with npm, exactly as users do.
+ */
+const LINKED = [
+  ...['express', 'fastify', 'fastify-plugin', 'koa', 'hono', 'ioredis', 'pg', 'expect-type'],
+  ...['@types/node', '@types/express', '@types/koa', '@types/better-sqlite3', '@types/pg'],
+];
+
+let work: string;
+let app: string;
+let tarball: string;
+
+async function sh(command: string, args: string[], cwd: string) {
+  try {
+    return await run(command, args, {
+      cwd,
+      maxBuffer: 32 * 1024 * 1024,
+      env: { ...process.env, npm_config_update_notifier: 'false' },
+    });
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(' ')} failed:\n${stdout}\n${stderr}`);
+  }
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'custos-pack-'));
+  app = join(work, 'app');
+  await sh('npm', ['run', 'build'], ROOT);
+  const { stdout } = await sh('npm', ['pack', '--json', '--pack-destination', work], ROOT);
+  tarball = join(work, (JSON.parse(stdout) as Array<{ filename: string }>)[0]?.filename ?? 'missing.tgz');
+  await mkdir(join(app, 'node_modules', '@types'), { recursive: true });
+  await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  await sh('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], app);
+  for (const name of LINKED) await symlink(join(ROOT, 'node_modules', name), join(app, 'node_modules', name), 'dir');
+}, 180_000);
+
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('the packed tarball', () => {
+  it('declares frameworks and database clients as optional peer dependencies only', async () => {
+    const installed = JSON.parse(await readFile(join(app, 'node_modules/custos/package.json'), 'utf8'));
+    expect(installed.dependencies ?? {}).toEqual({});
+    for (const peer of ['express', 'fastify', 'fastify-plugin', 'koa', 'hono', 'better-sqlite3', 'ioredis', 'pg']) {
+      expect(installed.peerDependencies).toHaveProperty(peer);
+      expect(installed.peerDependenciesMeta[peer]?.optional).toBe(true);
+    }
+  });
+
+  it('every documented subpath imports from ESM, and the Fetch, Hono and Fastify adapters run', async () => {
+    await writeFile(join(app, 'smoke.mjs'), SMOKE_MJS);
+    const { stdout } = await sh(process.execPath, ['smoke.mjs', JSON.stringify(SUBPATHS)], app);
+    const report = JSON.parse(stdout) as {
+      imported: Record<string, string[]>;
+      runs: Record<string, unknown>;
+    };
+    for (const subpath of SUBPATHS) expect(report.imported[subpath], subpath).not.toEqual([]);
+    expect(report.imported['custos/testing']).toEqual(
+      expect.arrayContaining(['runAdapterScenarios', 'runStoreConformance', 'makeRecord']),
+    );
+    expect(report.runs.fetch).toEqual({ cookie: true, body: { visits: 1 } });
+    expect(report.runs.hono).toEqual({ who: 'hono' });
+    expect(report.runs.fastify).toEqual({ who: 'fastify' });
+  });
+
+  it('a TypeScript consumer type-checks against the installed types (declaration merging, misuse rejected)', async () => {
+    await writeFile(join(app, 'consumer.ts'), CONSUMER_TS);
+    await writeFile(join(app, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG, null, 2));
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    const output = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: app }).then(
+      ({ stdout }) => stdout,
+      (error: { stdout?: string }) => error.stdout ?? String(error),
+    );
+    // skipLibCheck is off so our own .d.ts files are checked; errors inside other packages'
+    // declarations (version skew between @types packages) are not ours to judge here.
+    const ours = output.split('\n').filter((line) => /^(consumer\.ts|node_modules\/custos\/)/.test(line));
+    expect(ours).toEqual([]);
+    expect(output).not.toMatch(/TS(6053|5083|18003)/); // the project itself must load
+  }, 120_000);
+
+  it('publint finds nothing to report in the tarball', async () => {
+    const { stdout } = await sh(join(ROOT, 'node_modules/.bin/publint'), ['run', tarball, '--strict'], ROOT);
+    expect(stdout).not.toMatch(/Errors:|Warnings:|Suggestions:/);
+    expect(stdout).toMatch(/All good/);
+  });
+});
