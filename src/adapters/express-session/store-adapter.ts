@@ -138,7 +138,11 @@ class ForeignSessionStore implements SessionStore {
       await this.destroy(record.id);
       removed++;
     }
-    if (removed > 0) await this.#index(userId, (set) => set.forEach((id) => except.includes(id) || set.delete(id)));
+    if (removed > 0) {
+      await this.#index(userId, (set) => {
+        for (const id of [...set]) if (!except.includes(id)) set.delete(id);
+      });
+    }
     return removed;
   }
 

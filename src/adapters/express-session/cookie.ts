@@ -1,0 +1,111 @@
+import { serializeCookie } from '../../cookie/serialize.js';
+import type { CompatSettings } from './options.js';
+
+/**
+ * `req.session.cookie`: express-session's Cookie surface. `maxAge`/`expires` change the browser
+ * cookie's lifetime for this session; `secure`, `httpOnly`, `sameSite`, `path` and `domain` are
+ * read-only facts of the custos cookie (changing them per session is not supported).
+ */
+export class CompatCookie {
+  /** The lifetime the cookie was given, in ms; null for a browser-session cookie. */
+  originalMaxAge: number | null;
+  #expires: Date | null;
+  #changed = false;
+  readonly #settings: CompatSettings;
+  readonly #clock: () => number;
+
+  constructor(settings: CompatSettings, originalMaxAge: number | null, clock: () => number) {
+    this.#settings = settings;
+    this.#clock = clock;
+    this.originalMaxAge = originalMaxAge;
+    this.#expires = originalMaxAge === null ? null : new Date(clock() + originalMaxAge);
+  }
+
+  get expires(): Date | null {
+    return this.#expires;
+  }
+  set expires(value: Date | null | false | undefined) {
+    this.#changed = true;
+    this.#expires = value instanceof Date ? value : null;
+    this.originalMaxAge = this.#expires === null ? null : this.#expires.getTime() - this.#clock();
+  }
+
+  /** Milliseconds left, like express-session's getter; assigning restarts the lifetime. */
+  get maxAge(): number | null {
+    return this.#expires === null ? null : this.#expires.getTime() - this.#clock();
+  }
+  set maxAge(ms: number | null | false | undefined) {
+    this.expires = typeof ms === 'number' && Number.isFinite(ms) ? new Date(this.#clock() + ms) : null;
+  }
+
+  get secure(): true {
+    return true;
+  }
+  get httpOnly(): true {
+    return true;
+  }
+  get sameSite(): 'lax' | 'strict' {
+    return this.#settings.sameSite;
+  }
+  get path(): string {
+    return this.#settings.path;
+  }
+  get domain(): string | undefined {
+    return this.#settings.domain;
+  }
+
+  /** @internal Whether the handler changed the lifetime during this request. */
+  get changed(): boolean {
+    return this.#changed;
+  }
+
+  /** Restarts the lifetime from now (express-session's `resetMaxAge`/`touch`). */
+  reset(): void {
+    if (this.originalMaxAge !== null) this.#expires = new Date(this.#clock() + this.originalMaxAge);
+  }
+
+  toJSON() {
+    return {
+      originalMaxAge: this.originalMaxAge,
+      expires: this.#expires,
+      secure: true,
+      httpOnly: true,
+      sameSite: this.sameSite,
+      path: this.path,
+      domain: this.domain,
+    };
+  }
+}
+
+/**
+ * Gives the session's Set-Cookie the express-session lifetime: `Max-Age` no longer than the
+ * cookie's `maxAge` (and never past the absolute deadline the core already applied, checklist
+ * CK-06), plus `Expires` for old clients; no lifetime at all for a browser-session cookie.
+ */
+export function applyCookieLifetime(setCookie: string, cookie: CompatCookie | null, now: number): string {
+  const parts = setCookie.split('; ');
+  const coreMaxAge = parts.find((p) => p.startsWith('Max-Age='));
+  const rest = parts.filter((p) => !p.startsWith('Max-Age=') && !p.startsWith('Expires='));
+  const [pair, ...attributes] = rest;
+  if (pair === undefined || pair.endsWith('=')) return setCookie; // a clearing cookie keeps its attributes
+  const ms = cookie?.maxAge ?? null;
+  if (ms === null) return rest.join('; ');
+  const coreSeconds = coreMaxAge === undefined ? Number.POSITIVE_INFINITY : Number(coreMaxAge.slice(8));
+  const seconds = Math.max(0, Math.min(coreSeconds, Math.floor(ms / 1000)));
+  const expires = new Date(now + seconds * 1000).toUTCString();
+  return [pair, `Max-Age=${seconds}`, `Expires=${expires}`, ...attributes].join('; ');
+}
+
+/** Clears the express-session cookie a browser still sends after the switch; its value is never read. */
+export function legacyClearingCookie(settings: CompatSettings): string | null {
+  if (settings.legacyName === null) return null;
+  return serializeCookie(settings.legacyName, '', {
+    path: settings.path,
+    domain: settings.domain,
+    // Not Secure unless the name demands it: the old cookie may have been set without it.
+    secure: /^__(Host|Secure)-/.test(settings.legacyName),
+    httpOnly: true,
+    sameSite: 'Lax',
+    maxAge: 0,
+  });
+}

@@ -1,0 +1,67 @@
+import { EventEmitter } from 'node:events';
+
+type Callback<T = void> = (error: unknown, value?: T) => void;
+
+/**
+ * The base class express-session stores extend (`connect-pg-simple` calls
+ * `require('connect-pg-simple')(session)` and extends `session.Store`). Like express-session's,
+ * it is an EventEmitter and adds nothing else.
+ */
+export class Store extends EventEmitter {}
+
+/**
+ * express-session's `MemoryStore`, for apps that pass `new session.MemoryStore()`: a callback
+ * store over a Map, JSON-serialised, honouring `cookie.expires`. One process only; for tests.
+ */
+export class MemoryStore extends Store {
+  readonly #sessions = new Map<string, string>();
+
+  get(sid: string, callback: Callback<unknown>): void {
+    queueMicrotask(() => callback(null, this.#read(sid)));
+  }
+
+  set(sid: string, session: unknown, callback?: Callback): void {
+    this.#sessions.set(sid, JSON.stringify(session));
+    queueMicrotask(() => callback?.(null));
+  }
+
+  destroy(sid: string, callback?: Callback): void {
+    this.#sessions.delete(sid);
+    queueMicrotask(() => callback?.(null));
+  }
+
+  touch(sid: string, session: unknown, callback?: Callback): void {
+    if (this.#read(sid) !== null) this.#sessions.set(sid, JSON.stringify(session));
+    queueMicrotask(() => callback?.(null));
+  }
+
+  all(callback: Callback<Record<string, unknown>>): void {
+    const out: Record<string, unknown> = {};
+    for (const sid of [...this.#sessions.keys()]) {
+      const session = this.#read(sid);
+      if (session !== null) out[sid] = session;
+    }
+    queueMicrotask(() => callback(null, out));
+  }
+
+  length(callback: Callback<number>): void {
+    this.all((error, sessions) => callback(error, Object.keys(sessions ?? {}).length));
+  }
+
+  clear(callback?: Callback): void {
+    this.#sessions.clear();
+    queueMicrotask(() => callback?.(null));
+  }
+
+  #read(sid: string): unknown {
+    const raw = this.#sessions.get(sid);
+    if (raw === undefined) return null;
+    const session = JSON.parse(raw) as { cookie?: { expires?: string | null } };
+    const expires = session.cookie?.expires ? Date.parse(session.cookie.expires) : Number.NaN;
+    if (expires <= Date.now()) {
+      this.#sessions.delete(sid);
+      return null;
+    }
+    return session;
+  }
+}

@@ -1,0 +1,136 @@
+import type { IncomingMessage } from 'node:http';
+import type { Session } from '../../core/session.js';
+import { CustosError, isCustosError } from '../../errors.js';
+import { applyDiff, type CompatOwner, CompatSession } from './compat-session.js';
+import { applyCookieLifetime, CompatCookie, legacyClearingCookie } from './cookie.js';
+import type { CompatSettings } from './options.js';
+
+/** Internal field keeping a per-session cookie lifetime set by a handler (`req.session.cookie.maxAge = …`). */
+const COOKIE_FIELD = '$es-cookie';
+
+export type CompatRequest = IncomingMessage & { session?: CompatSession | null; sessionID?: string };
+
+/**
+ * One request's bridge between `req.session` (express-session's surface) and the custos
+ * `Session` underneath. The response adapter calls `commit()` then `responseHeaders()`.
+ */
+export class RequestState implements CompatOwner {
+  readonly #native: Session<Record<string, unknown>>;
+  readonly #settings: CompatSettings;
+  readonly #req: CompatRequest;
+  readonly #clock: () => number;
+  readonly #sendLegacyClear: boolean;
+  #object: CompatSession | null;
+  #snapshot: Map<string, string>;
+  cookie: CompatCookie;
+
+  constructor(
+    native: Session<Record<string, unknown>>,
+    settings: CompatSettings,
+    req: CompatRequest,
+    clock: () => number,
+    sawLegacyCookie: boolean,
+  ) {
+    this.#native = native;
+    this.#settings = settings;
+    this.#req = req;
+    this.#clock = clock;
+    this.#sendLegacyClear = sawLegacyCookie;
+    const own = native.internalGet(COOKIE_FIELD);
+    this.cookie = new CompatCookie(settings, typeof own === 'number' || own === null ? own : settings.maxAge, clock);
+    const data = native.toJSON() as Record<string, unknown>;
+    this.#object = new CompatSession(this, data);
+    this.#snapshot = new Map(Object.entries(data).map(([k, v]) => [k, JSON.stringify(v)]));
+  }
+
+  get session(): CompatSession | null {
+    return this.#object;
+  }
+
+  get handle(): string | null {
+    return this.#native.handle;
+  }
+
+  /** express-session's regenerate: the old record deleted, a fresh empty session in its place. */
+  async regenerate(): Promise<void> {
+    await this.#native.destroy();
+    this.cookie = new CompatCookie(this.#settings, this.#settings.maxAge, this.#clock);
+    this.#replace(new CompatSession(this, {}), new Map());
+  }
+
+  async destroy(): Promise<void> {
+    await this.#native.destroy();
+    this.#object = null;
+    delete this.#req.session;
+  }
+
+  async reload(): Promise<void> {
+    if (!(await this.#native.reload())) {
+      throw new CustosError('SESSION_DESTROYED', 'failed to load session: it ended or was never saved');
+    }
+    const data = this.#native.toJSON() as Record<string, unknown>;
+    const object = this.#object as CompatSession;
+    for (const key of Object.keys(object)) delete object[key];
+    Object.assign(object, data);
+    this.#snapshot = new Map(Object.entries(data).map(([k, v]) => [k, JSON.stringify(v)]));
+  }
+
+  async save(): Promise<void> {
+    this.#write({ quietOverHttp: false });
+    await this.#native.commit();
+  }
+
+  /** Called once, when the response ends. */
+  async commit(): Promise<void> {
+    const current = this.#req.session;
+    if (this.#object !== null && current !== this.#object) {
+      // `req.session = null` or `delete req.session` (express-session's `unset` option).
+      if (this.#settings.unset === 'destroy') await this.#native.destroy();
+      this.#object = null;
+    } else if (this.#object !== null) {
+      const changed = this.#write({ quietOverHttp: true });
+      // express-session re-sends the cookie when rolling, or when a session with a lifetime changed.
+      if (this.#settings.rolling || (changed && this.cookie.originalMaxAge !== null) || this.cookie.changed) {
+        this.#native.refreshCookie();
+      }
+    }
+    await this.#native.commit();
+  }
+
+  responseHeaders(): Array<[string, string]> {
+    const now = this.#clock();
+    const out = this.#native
+      .responseHeaders()
+      .map(([name, value]): [string, string] =>
+        name === 'set-cookie' ? [name, applyCookieLifetime(value, this.cookie, now)] : [name, value],
+      );
+    const legacy = this.#sendLegacyClear ? legacyClearingCookie(this.#settings) : null;
+    if (legacy) out.unshift(['set-cookie', legacy]);
+    return out;
+  }
+
+  /** Diffs `req.session` into the custos session; returns whether any data changed. */
+  #write(options: { quietOverHttp: boolean }): boolean {
+    const object = this.#object;
+    if (object === null) return false;
+    try {
+      const { snapshot, changed } = applyDiff(this.#native, object, this.#snapshot);
+      if (this.cookie.changed && (changed || this.#native.handle !== null)) {
+        this.#native.internalSet(COOKIE_FIELD, this.cookie.originalMaxAge);
+      }
+      this.#snapshot = snapshot;
+      return changed;
+    } catch (error) {
+      // Over plain HTTP (not loopback) custos issues no cookie, so there is nothing to save to:
+      // like an express-session `secure` cookie on HTTP, the data is dropped (checklist TLS-03).
+      if (options.quietOverHttp && isCustosError(error, 'HTTPS_REQUIRED')) return false;
+      throw error;
+    }
+  }
+
+  #replace(object: CompatSession, snapshot: Map<string, string>): void {
+    this.#object = object;
+    this.#snapshot = snapshot;
+    this.#req.session = object;
+  }
+}
