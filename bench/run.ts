@@ -21,7 +21,7 @@ import {
   sessionCookie,
 } from './lib/load.js';
 import { monitorRedis } from './lib/redis-monitor.js';
-import { type RunningTarget, startTarget, type TargetDef } from './lib/target.js';
+import { buildServers, type RunningTarget, startTarget, type TargetDef } from './lib/target.js';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -104,6 +104,7 @@ async function countCommands(
 async function main() {
   const cells: Cell[] = [];
   const started = Date.now();
+  buildServers();
   let monitor: Awaited<ReturnType<typeof monitorRedis>> | null = null;
   for (const group of GROUPS) {
     if (settings.only && !settings.only.includes(group.id)) continue;

@@ -1,4 +1,4 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
@@ -28,7 +28,24 @@ export interface RunningTarget {
   stop(): Promise<void>;
 }
 
-const serversDir = fileURLToPath(new URL('../servers/', import.meta.url));
+const benchDir = fileURLToPath(new URL('../', import.meta.url));
+
+/**
+ * Servers run as plain JavaScript compiled by tsc (bench/.build), so no loader hook or
+ * transpiler helper sits on the hot path of custos (which is TypeScript) but not of the peers.
+ * `BENCH_TSX=1` runs the .ts sources through tsx instead.
+ */
+const useTsx = process.env.BENCH_TSX === '1';
+
+/** Compiles src + bench servers (incremental; type errors in unfinished files do not block emit). */
+export function buildServers(): void {
+  if (useTsx) return;
+  try {
+    execFileSync('npx', ['tsc', '-p', `${benchDir}tsconfig.json`], { stdio: 'ignore' });
+  } catch {
+    // tsc exits non-zero on type errors elsewhere in the tree but still emits.
+  }
+}
 
 /**
  * Starts one target in its own process (the load generator stays in this one). `execArgv`
@@ -36,8 +53,9 @@ const serversDir = fileURLToPath(new URL('../servers/', import.meta.url));
  */
 export async function startTarget(def: TargetDef, execArgv: string[] = []): Promise<Started> {
   const prefix = `bench:${def.id}:${process.pid}:`;
-  const child: ChildProcess = fork(`${serversDir}${def.id}.ts`, [], {
-    execArgv: ['--import', 'tsx', ...execArgv],
+  const file = useTsx ? `${benchDir}servers/${def.id}.ts` : `${benchDir}.build/bench/servers/${def.id}.js`;
+  const child: ChildProcess = fork(file, [], {
+    execArgv: [...(useTsx ? ['--import', 'tsx'] : []), ...execArgv],
     env: { ...process.env, BENCH_PREFIX: prefix, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -31,7 +31,9 @@ export class Skip extends Error {}
  * relative to the repository root, without extension.
  */
 export async function optionalModule<T = Record<string, unknown>>(pathFromRoot: string): Promise<T> {
-  const url = new URL(`../../${pathFromRoot}.ts`, import.meta.url);
+  // Compiled servers (bench/.build) import compiled src; under tsx the .ts source is imported.
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  const url = new URL(`../../${pathFromRoot}.${ext}`, import.meta.url);
   try {
     return (await import(url.href)) as T;
   } catch (error) {

@@ -7,15 +7,12 @@ type CustosSession = { get(k: string): unknown; set(k: string, v: unknown): void
 const session = (req: FastifyRequest) => (req as unknown as { session: CustosSession }).session;
 
 await serve(async () => {
-  // Written by another engineer; the plugin's export name is probed so either spelling works.
-  const adapter = await optionalModule<Record<string, unknown>>('src/adapters/fastify');
-  const plugin = (adapter.custosFastify ?? adapter.sessions ?? adapter.fastifySessions ?? adapter.default) as
-    | ((app: FastifyInstance, opts: object) => Promise<void>)
-    | undefined;
-  if (typeof plugin !== 'function') throw new Error('src/adapters/fastify.ts exports no plugin this bench knows');
+  const { sessions } = await optionalModule<{ sessions: (app: FastifyInstance, opts: object) => Promise<void> }>(
+    'src/adapters/fastify',
+  );
   const app = await fastifyApp(
     async (fastify) => {
-      await fastify.register(plugin as never, { manager: benchManager(), sessions: benchManager() } as never);
+      await fastify.register(sessions as never, { manager: benchManager() } as never);
     },
     {
       read: (req) => session(req).get('n'),

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Keyring } from './keyring.js';
+import { openedCache } from './opened-cache.js';
 
 const VERSION = 'g1';
 const NONCE_BYTES = 12;
@@ -17,12 +18,23 @@ export function seal(keyring: Keyring, plaintext: string, aad: string): string {
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   const packed = Buffer.concat([nonce, cipher.getAuthTag(), body]);
-  return `${VERSION}.${index}.${packed.toString('base64url')}`;
+  const sealed = `${VERSION}.${index}.${packed.toString('base64url')}`;
+  openedCache(keyring).remember(sealed, aad, plaintext);
+  return sealed;
 }
 
 /** The plaintext, or `null` when the value is garbled, edited, moved or sealed under an unknown key. */
 export function open(keyring: Keyring, sealed: string, aad: string): string | null {
   if (typeof sealed !== 'string') return null;
+  const cache = openedCache(keyring);
+  const cached = cache.get(sealed, aad);
+  if (cached !== undefined) return cached;
+  const plaintext = decrypt(keyring, sealed, aad);
+  if (plaintext !== null) cache.remember(sealed, aad, plaintext);
+  return plaintext;
+}
+
+function decrypt(keyring: Keyring, sealed: string, aad: string): string | null {
   const first = sealed.indexOf('.');
   const second = sealed.indexOf('.', first + 1);
   if (first < 0 || second < 0 || sealed.slice(0, first) !== VERSION) return null;

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { Keyring } from '../../src/crypto/keyring.js';
+import { open, seal } from '../../src/crypto/seal.js';
+import { SECRET_A, SECRET_B } from '../helpers/clock.js';
+
+// The opened-ciphertext cache (bench issue 7) must never change what open() answers.
+describe('open() with the opened-ciphertext cache', () => {
+  it('answers a remembered ciphertext only under the AAD it was sealed with', () => {
+    const keyring = new Keyring([SECRET_A]);
+    const sealed = seal(keyring, '"hello"', 'id1\u0000name');
+    expect(open(keyring, sealed, 'id1\u0000name')).toBe('"hello"');
+    expect(open(keyring, sealed, 'id2\u0000name')).toBeNull();
+    expect(open(keyring, sealed, 'id1\u0000other')).toBeNull();
+  });
+
+  it('still rejects an edited ciphertext after the original was opened', () => {
+    const keyring = new Keyring([SECRET_A]);
+    const sealed = seal(keyring, '"hello"', 'aad');
+    expect(open(keyring, sealed, 'aad')).toBe('"hello"');
+    const last = sealed.at(-2) === 'A' ? 'B' : 'A';
+    const edited = `${sealed.slice(0, -2)}${last}${sealed.slice(-1)}`;
+    expect(open(keyring, edited, 'aad')).toBeNull();
+  });
+
+  it('is per keyring: another keyring without the key cannot open a cached ciphertext', () => {
+    const withKey = new Keyring([SECRET_A]);
+    const sealed = seal(withKey, '"secret"', 'aad');
+    expect(open(withKey, sealed, 'aad')).toBe('"secret"');
+    expect(open(new Keyring([SECRET_B]), sealed, 'aad')).toBeNull();
+    expect(open(new Keyring([SECRET_B, SECRET_A]), sealed, 'aad')).toBe('"secret"');
+  });
+});
