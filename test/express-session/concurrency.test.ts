@@ -8,7 +8,9 @@ describe('100 parallel requests setting different properties of one session', ()
   it('custos/express-session keeps all 100; express-session is measured and printed', async () => {
     const custos = await keptAfterParallelWrites(readmeApp(custosSession as unknown as SessionFactory));
     const original = await keptAfterParallelWrites(readmeApp(expressSession as unknown as SessionFactory));
-    console.log(`properties kept out of 100 parallel writes: custos/express-session ${custos}, express-session ${original}`);
+    console.log(
+      `properties kept out of 100 parallel writes: custos/express-session ${custos}, express-session ${original}`,
+    );
     expect(custos).toBe(100);
     expect(typeof original).toBe('number');
   });
