@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { csrf, jsonOnly, sessionErrors, sessions } from '../../../src/adapters/express.js';
-import { createSessions, type SessionEvent, type SessionOptions } from '../../../src/index.js';
+import { createSessions, type Session, type SessionEvent, type SessionOptions } from '../../../src/index.js';
 import { memoryStore } from '../../../src/stores/memory/index.js';
 import { manualClock, SECRET_A } from '../../helpers/clock.js';
 import { parseSetCookie, setCookies } from '../../helpers/cookies.js';
@@ -10,6 +10,7 @@ export const ORIGIN = 'https://bank.example';
 const PASSWORDS: Record<string, string> = { alice: 'alice-pw', bob: 'bob-pw', mfa: 'mfa-pw', admin: 'admin-pw' };
 
 type BankData = { email: string; [key: string]: unknown };
+const bankSession = (req: express.Request) => req.session as unknown as Session<BankData>;
 
 /**
  * The checklist's reference app (SECURITY-CHECKLIST §0) on the Express adapter, with the
@@ -50,7 +51,7 @@ export function buildBank(overrides: Partial<SessionOptions> = {}) {
   app.post('/login', guard, async (req, res) => {
     const { username, password } = req.body as Record<string, string>;
     if (!username || PASSWORDS[username] !== password) return void res.status(401).send('Invalid credentials');
-    await req.session.login(username, { pending: username === 'mfa', keep: ['email'] });
+    await req.session.login(username, { pending: username === 'mfa', keep: ['email' as never] });
     res.redirect(303, '/me');
   });
   app.post('/login/mfa', guard, async (req, res) => {
@@ -85,7 +86,7 @@ export function buildBank(overrides: Partial<SessionOptions> = {}) {
   });
   app.post('/account/email', guard, (req, res) => {
     req.session.requireFreshAuth();
-    req.session.set('email', String(req.body.email));
+    bankSession(req).set('email', String(req.body.email));
     res.json({ ok: true });
   });
   app.post('/password', guard, async (req, res) => {
@@ -121,8 +122,9 @@ export function buildBank(overrides: Partial<SessionOptions> = {}) {
     res.status(204).end();
   });
   app.post('/cart', guard, (req, res) => {
-    req.session.set('cart', [...((req.session.get('cart') as string[] | undefined) ?? []), String(req.body.item)]);
-    res.json({ items: req.session.get('cart') });
+    const session = bankSession(req);
+    session.set('cart', [...((session.get('cart') as string[] | undefined) ?? []), String(req.body.item)]);
+    res.json({ items: session.get('cart') });
   });
   app.post('/api/echo', guard, (req, res) => res.json({ echo: req.body }));
   app.get('/boom', () => {
