@@ -6,6 +6,7 @@ import { startDemo } from './server.js';
 
 const demo = await startDemo({ log: (line) => console.log(line) });
 console.log(`Custos Bank:   ${demo.bankUrl}   (alice / alice-correct-horse, bob / bob-battery-staple)`);
+console.log(`Sessions in:   ${demo.store}`);
 if (demo.redirectUrl) console.log(`HTTP redirect: ${demo.redirectUrl} → ${demo.bankUrl}`);
 if (demo.attackerUrl) console.log(`Hostile site:  ${demo.attackerUrl}   (visit it while signed in)`);
 

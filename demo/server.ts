@@ -29,6 +29,8 @@ export interface StartDemoOptions {
 
 export interface RunningDemo {
   readonly bankUrl: string;
+  /** Which store the sessions live in, without credentials. */
+  readonly store: string;
   /** The hostile site, or null when turned off. */
   readonly attackerUrl: string | null;
   /** The plain-HTTP redirector in TLS mode, or null. */
@@ -124,6 +126,7 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
 
     return {
       bankUrl,
+      store: opened.description,
       attackerUrl,
       redirectUrl,
       bank,

@@ -109,6 +109,12 @@ export function sessionsPage(ctx: PageContext, data: { sessions: SessionInfo[]; 
           </tr>`,
         )}
       </table>
+      ${
+        data.sessions.length === 0
+          ? html`<p class="muted">This bank keeps sessions in sealed cookies (<code>CUSTOS_STORE=cookie:</code>), so the
+            server has no list to show. "Sign out other devices" still works.</p>`
+          : ''
+      }
       <form method="post" action="/sessions/revoke-others" class="stack">${csrfField(ctx)}
         <button type="submit" class="secondary" id="revoke-others">Sign out other devices</button></form>
       <p class="muted">Revoking another device needs a password confirmation in the last few minutes.</p>

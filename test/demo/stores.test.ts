@@ -88,6 +88,35 @@ describe('the bank on every CUSTOS_STORE', () => {
   }, 60_000);
 });
 
+describe('sealed-cookie mode (CUSTOS_STORE=cookie:)', () => {
+  it('keeps the session in the cookie, and still revokes on logout and "sign out other devices"', async () => {
+    const demo = await demoOn('cookie:');
+    const a = new TestClient(demo.bankUrl);
+    const b = new TestClient(demo.bankUrl);
+    expect((await a.login('alice', 'alice-correct-horse')).status).toBe(303);
+    expect((await b.login('alice', 'alice-correct-horse')).status).toBe(303);
+    expect(await a.balance()).toBe(5_000);
+    expect((await a.post('/transfer', { to: 'bob', amount: '7' })).status).toBe(303);
+    expect(await a.balance()).toBe(4_993);
+    const token = await a.apiToken();
+    for (const item of ['x', 'y']) {
+      expect((await a.request('/api/cart', { json: { item }, headers: { 'x-csrf-token': token } })).status).toBe(200);
+    }
+    expect(await (await a.request('/api/cart')).json()).toEqual({ items: ['x', 'y'] });
+
+    expect((await a.post('/sessions/revoke-others', {}, '/sessions')).status).toBe(303);
+    expect((await b.request('/api/account')).status).toBe(401);
+    expect((await a.request('/api/account')).status).toBe(200);
+
+    const old = a.sid as string;
+    expect((await a.post('/logout', {})).status).toBe(303);
+    const replay = new TestClient(demo.bankUrl);
+    replay.jar.set('__Host-sid', old);
+    expect((await replay.request('/api/account')).status).toBe(401);
+    expect((await replay.request('/healthz')).status).toBe(200);
+  });
+});
+
 describe('store outage', () => {
   it('store down → 503 page and /healthz 503; back up → 200', async () => {
     const redis = await startPrivateRedis();
