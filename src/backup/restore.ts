@@ -43,9 +43,15 @@ export interface RestoreResult extends BackupResult {
 export async function restoreStore(
   store: SessionStore,
   path: string,
-  options: { now?: number; onRecord?: (n: number) => void; onVerified?: (summary: BackupSummary) => void } = {},
+  options: {
+    now?: number;
+    onRecord?: (n: number) => void;
+    onVerified?: (summary: BackupSummary) => void;
+    /** A summary from {@link verifyBackupFile} on this file, to skip a second full read. */
+    verified?: BackupSummary;
+  } = {},
 ): Promise<RestoreResult> {
-  const summary = await verifyBackupFile(path);
+  const summary = options.verified ?? (await verifyBackupFile(path));
   options.onVerified?.(summary);
   const now = options.now ?? Date.now();
   let skippedExpired = 0;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +85,16 @@ describe('custos usage and exit codes', () => {
       expect(r.stderr).toMatch(/cannot reach (redis|postgres|sqlite)/);
       expect(r.stderr).not.toContain('hunter2');
     });
+  });
+
+  it('a refused restore does not even create the target database', async () => {
+    const bad = join(dir, 'foreign.backup');
+    await writeFile(bad, 'not a backup\n');
+    const db = join(dir, 'fresh.db');
+    const r = await cli.run(['restore', bad, '--store', `sqlite:${db}`]);
+    expect(r.code).toBe(1);
+    expectOneLine(r);
+    expect(existsSync(db)).toBe(false);
   });
 
   it('CUSTOS_STORE selects the store when --store is absent', async () => {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { verifyBackupFile } from '../../backup/read.js';
 import { backupStore, restoreStore } from '../../backup/restore.js';
 import { type GlobalOptions, withStore } from '../config.js';
 import { UsageError } from '../exit-codes.js';
@@ -25,20 +26,17 @@ async function backup(file: string, options: BackupOptions): Promise<void> {
 }
 
 async function restore(file: string, options: GlobalOptions): Promise<void> {
+  // The whole file is checked before the store is even opened: a bad file creates nothing.
+  const verified = await verifyBackupFile(file);
+  note(
+    `verified ${file}: ${plural(verified.records, 'record')} from ${verified.header.source}, ` +
+      `taken ${formatTime(Date.parse(verified.header.createdAt))}`,
+  );
   await withStore(
     options,
     async ({ store, description }) => {
-      let bar = progress('restoring', undefined);
-      const result = await restoreStore(store, file, {
-        onVerified: (summary) => {
-          note(
-            `verified ${file}: ${plural(summary.records, 'record')} from ${summary.header.source}, ` +
-              `taken ${formatTime(Date.parse(summary.header.createdAt))}`,
-          );
-          bar = progress('restoring', summary.records);
-        },
-        onRecord: (n) => bar.update(n),
-      });
+      const bar = progress('restoring', verified.records);
+      const result = await restoreStore(store, file, { verified, onRecord: (n) => bar.update(n) });
       bar.finish();
       out(
         `restored ${plural(result.written, 'session')} into ${description}` +
