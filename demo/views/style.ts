@@ -12,6 +12,7 @@ header .logo { width:18px; height:21px; background:linear-gradient(160deg,#6d9bf
 header form { margin:0; }
 header button { background:transparent; border:1px solid #ffffff66; color:#fff; padding:4px 12px; }
 main { max-width:860px; margin:28px auto; padding:0 20px; }
+a { color:var(--brand); }
 h1 { font-size:26px; margin:0 0 16px; }
 h2 { font-size:18px; margin:0 0 12px; }
 .card { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:20px 22px; margin-bottom:18px; }
