@@ -164,6 +164,15 @@ describe('custos/express-session timeouts and logout', () => {
 });
 
 describe('custos/express-session storage', () => {
+  it('refuses keys starting with $ (reserved by custos): the request fails and nothing is stored', async () => {
+    const app = readmeApp(session);
+    const user = browser(app);
+    await user.get('/foo');
+    const res = await user.get('/set/$csrf');
+    expect(res.status).toBe(500);
+    expect((await user.get('/keys')).body).toEqual(['views']);
+  });
+
   it('stores sealed data in an express-session store: no plaintext value, no cookie secret', async () => {
     const store = new MemoryStore();
     const user = browser(readmeApp(session, { store }));
