@@ -117,6 +117,21 @@ describe('configuration', () => {
     expect((await c.request('/login', { form, headers: { origin: 'https://bank.example' } })).status).toBe(303);
   });
 
+  it('TRUSTED_PROXIES decides whose X-Forwarded-For is believed', async () => {
+    const seenIp = async (env: Record<string, string>) => {
+      const demo = await demoWith(env);
+      const c = new TestClient(demo.bankUrl);
+      const _csrf = await c.formToken('/login');
+      await c.request('/login', {
+        form: { username: 'alice', password: 'alice-correct-horse', _csrf },
+        headers: { 'x-forwarded-for': '203.0.113.9' },
+      });
+      return (await (await c.request('/sessions')).text()).match(/class="muted">([0-9a-f.:]+)</)?.[1];
+    };
+    expect(await seenIp({ TRUSTED_PROXIES: 'loopback' })).toBe('203.0.113.9');
+    expect(await seenIp({})).toBe('127.0.0.1');
+  });
+
   it('rejects a bad environment at start-up', async () => {
     await expect(
       startDemo({ port: 0, attackerPort: false, env: { ...secretsEnv(), CUSTOS_STORE: 'ftp://x' } }),
