@@ -44,6 +44,7 @@ const SECURITY = new Set([
  * | metric                                   | type      | labels                         |
  * |------------------------------------------|-----------|--------------------------------|
  * | `custos_sessions_created_total`          | counter   |                                |
+ * | `custos_sessions_rotated_total`          | counter   | `reason` (login, reauthenticate…)|
  * | `custos_sessions_destroyed_total`        | counter   | (logout)                       |
  * | `custos_sessions_revoked_total`          | counter   | `reason`                       |
  * | `custos_sessions_expired_total`          | counter   | `kind` = idle / absolute       |
@@ -71,6 +72,12 @@ export function createMetrics(options: MetricsOptions = {}): CustosMetrics {
   const created = new Counter({
     name: `${p}sessions_created_total`,
     help: 'Sessions created (first write or login).',
+    registers,
+  });
+  const rotated = new Counter({
+    name: `${p}sessions_rotated_total`,
+    help: 'Session ids rotated (login on an existing session, re-authentication, renewal).',
+    labelNames: ['reason'],
     registers,
   });
   const destroyed = new Counter({
@@ -135,6 +142,9 @@ export function createMetrics(options: MetricsOptions = {}): CustosMetrics {
     switch (event.type) {
       case 'created':
         created.inc();
+        return;
+      case 'rotated':
+        rotated.inc({ reason: label(event.reason, 'other') });
         return;
       case 'destroyed':
         destroyed.inc();

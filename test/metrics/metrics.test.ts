@@ -92,6 +92,9 @@ describe('custos/metrics', () => {
     expect(await value(registry, 'custos_security_events_total', { type: 'tampered' })).toBeGreaterThanOrEqual(1);
 
     const other = await login(manager, 'dave');
+    await other.reauthenticate();
+    await other.commit();
+    expect(await value(registry, 'custos_sessions_rotated_total', { reason: 'reauthenticate' })).toBe(1);
     await other.destroy();
     await other.commit();
     expect(await value(registry, 'custos_sessions_destroyed_total')).toBe(1);
