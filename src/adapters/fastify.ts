@@ -114,3 +114,5 @@ const plugin: FastifyPluginAsync<FastifySessionsOptions> = async (fastify, optio
  */
 export const sessions = fp(plugin, { fastify: '5.x', name: 'custos' });
 export default sessions;
+
+export { enforceHttps, jsonOnly } from './fastify-protect.js';

@@ -25,7 +25,8 @@ export interface HonoAdapterOptions {
 
 const FORM = /^(application\/x-www-form-urlencoded|multipart\/form-data)/i;
 
-function toRequestLike(c: Context, options: HonoAdapterOptions): RequestLike {
+/** The core's view of a Hono request, on @hono/node-server or any Fetch runtime. */
+export function toRequestLike(c: Context, options: HonoAdapterOptions = {}): RequestLike {
   // @hono/node-server passes the Node request as `c.env.incoming`; pure Fetch runtimes do not.
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   const client = resolveClient(
@@ -125,3 +126,5 @@ export function csrf<D extends object = SessionData>(
     await next();
   };
 }
+
+export { enforceHttps, jsonOnly } from './hono-protect.js';

@@ -92,3 +92,5 @@ export function csrf<D extends object = SessionData>(
     await next();
   };
 }
+
+export { enforceHttps, jsonOnly } from './koa-protect.js';

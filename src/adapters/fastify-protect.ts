@@ -1,0 +1,40 @@
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
+import { httpsDecision, resolveHttpsOptions } from '../protect/https.js';
+import type { EnforceHttpsOptions } from '../protect/https-middleware.js';
+import { toRequestLike } from './node-shared.js';
+
+/**
+ * An `onRequest` hook: plain-HTTP GET/HEAD → 308 to `https://<host>`, other plain-HTTP methods
+ * → 403 before any handler, HSTS on every HTTPS response (TLS-01..06).
+ *
+ * @example
+ * app.addHook('onRequest', enforceHttps({ host: 'bank.example', trustedProxies: ['loopback'] }));
+ */
+export function enforceHttps(options: EnforceHttpsOptions): onRequestAsyncHookHandler {
+  const resolved = resolveHttpsOptions(options);
+  const trusted = options.trustedProxies ?? [];
+  return async function custosEnforceHttps(request: FastifyRequest, reply: FastifyReply) {
+    const decision = httpsDecision(toRequestLike(request.raw, trusted), resolved);
+    if (decision.action === 'continue') {
+      for (const [name, value] of decision.headers) reply.header(name, value);
+      return;
+    }
+    reply.code(decision.status).header('cache-control', 'no-store');
+    if (decision.action === 'redirect') return reply.header('location', decision.location).send();
+    return reply.type('text/plain; charset=utf-8').send('HTTPS required');
+  };
+}
+
+/** An `onRequest` hook for JSON endpoints (CSRF-08): form, multipart and text bodies get 415 unparsed. */
+export function jsonOnly(options: RequireJsonOptions = {}): onRequestAsyncHookHandler {
+  return async function custosJsonOnly(request: FastifyRequest, reply: FastifyReply) {
+    const verdict = requireJson(toRequestLike(request.raw), options);
+    if (verdict.ok) return;
+    return reply
+      .code(verdict.status)
+      .header('cache-control', 'no-store')
+      .type('text/plain; charset=utf-8')
+      .send(verdict.status === 415 ? 'Unsupported Media Type' : 'Forbidden');
+  };
+}

@@ -1,0 +1,33 @@
+import type { MiddlewareHandler } from 'hono';
+import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
+import { type HttpsOptions, httpsDecision, resolveHttpsOptions } from '../protect/https.js';
+import { type HonoAdapterOptions, toRequestLike } from './hono.js';
+
+/**
+ * Hono middleware, mount it first: plain-HTTP GET/HEAD → 308 to `https://<host>`, other
+ * plain-HTTP methods → 403, HSTS on every HTTPS response (TLS-01..06).
+ */
+export function enforceHttps(options: HttpsOptions & HonoAdapterOptions): MiddlewareHandler {
+  const resolved = resolveHttpsOptions(options);
+  return async function custosEnforceHttps(c, next) {
+    const decision = httpsDecision(toRequestLike(c, options), resolved);
+    if (decision.action === 'redirect') {
+      return c.body(null, decision.status, { location: decision.location, 'cache-control': 'no-store' });
+    }
+    if (decision.action === 'refuse') return c.text('HTTPS required', decision.status, { 'cache-control': 'no-store' });
+    await next();
+    for (const [name, value] of decision.headers) c.header(name, value);
+  };
+}
+
+/** Hono middleware for JSON endpoints (CSRF-08): form, multipart and text bodies get 415. */
+export function jsonOnly(options: RequireJsonOptions = {}): MiddlewareHandler {
+  return async function custosJsonOnly(c, next) {
+    const verdict = requireJson(toRequestLike(c, {}), options);
+    if (!verdict.ok) {
+      const body = verdict.status === 415 ? 'Unsupported Media Type' : 'Forbidden';
+      return c.text(body, verdict.status, { 'cache-control': 'no-store' });
+    }
+    await next();
+  };
+}

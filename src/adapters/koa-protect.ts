@@ -1,0 +1,52 @@
+import type { Context, Middleware, Next } from 'koa';
+import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
+import { httpsDecision, resolveHttpsOptions } from '../protect/https.js';
+import type { EnforceHttpsOptions } from '../protect/https-middleware.js';
+import { toRequestLike } from './node-shared.js';
+
+/**
+ * Koa middleware, mount it first: plain-HTTP GET/HEAD → 308 to `https://<host>`, other
+ * plain-HTTP methods → 403, HSTS on every HTTPS response, error responses included (TLS-01..06).
+ */
+export function enforceHttps(options: EnforceHttpsOptions): Middleware {
+  const resolved = resolveHttpsOptions(options);
+  const trusted = options.trustedProxies ?? [];
+  return async function custosEnforceHttps(ctx: Context, next: Next): Promise<void> {
+    const decision = httpsDecision(toRequestLike(ctx.req, trusted), resolved);
+    ctx.set('cache-control', 'no-store');
+    if (decision.action === 'redirect') {
+      ctx.status = decision.status;
+      ctx.set('location', decision.location);
+      return;
+    }
+    if (decision.action === 'refuse') {
+      ctx.status = decision.status;
+      ctx.body = 'HTTPS required';
+      return;
+    }
+    ctx.remove('cache-control');
+    const headers = Object.fromEntries(decision.headers);
+    ctx.set(headers);
+    try {
+      await next();
+    } catch (error) {
+      // Koa's error response drops the headers set so far but applies `error.headers`.
+      if (typeof error === 'object' && error !== null) {
+        const target = error as { headers?: Record<string, string> };
+        target.headers = { ...target.headers, ...headers };
+      }
+      throw error;
+    }
+  };
+}
+
+/** Koa middleware for JSON endpoints (CSRF-08): form, multipart and text bodies get 415. */
+export function jsonOnly(options: RequireJsonOptions = {}): Middleware {
+  return async function custosJsonOnly(ctx: Context, next: Next): Promise<void> {
+    const verdict = requireJson(toRequestLike(ctx.req), options);
+    if (verdict.ok) return next();
+    ctx.status = verdict.status;
+    ctx.set('cache-control', 'no-store');
+    ctx.body = verdict.status === 415 ? 'Unsupported Media Type' : 'Forbidden';
+  };
+}
