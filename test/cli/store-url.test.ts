@@ -83,7 +83,7 @@ describe('storeFromUrl', () => {
       'redis-cluster://127.0.0.1:1,127.0.0.1:2',
       'postgres://u:pw-secret@127.0.0.1:1/test',
     ]) {
-      const error = await storeFromUrl(url, { connectTimeout: 2_000 }).catch((e: unknown) => e as Error);
+      const error = (await storeFromUrl(url, { connectTimeout: 2_000 }).catch((e: unknown) => e)) as Error;
       expect(error, url).toMatchObject({ code: 'STORE_UNAVAILABLE' });
       expect(error.message).not.toContain('pw-secret');
     }
