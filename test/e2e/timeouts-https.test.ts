@@ -3,10 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningDemo, startDemo } from '../../demo/server.js';
 import { secretsEnv } from '../demo/http-client.js';
 import { freshContext, launchChromium, sessionCookie, signIn, whoAmI } from './browser.js';
+
+// A real browser on a 2-core machine shared with other test files: generous, not a speed claim.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let browser: Browser;
 const running: RunningDemo[] = [];
