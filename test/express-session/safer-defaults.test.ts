@@ -55,6 +55,10 @@ describe('custos/express-session cookie', () => {
       const res = await request(app).get('/foo').set('host', 'app.example.com');
       expect(res.status).toBe(200);
       expect(sessionSetCookies(res.headers)).toHaveLength(0);
+      // an explicit save() reports HTTPS_REQUIRED (403) instead of silently storing nothing
+      const login = await request(app).post('/login').set('host', 'app.example.com').type('form').send({ user: 'x' });
+      expect(login.status).toBe(403);
+      expect(sessionSetCookies(login.headers).filter((c) => c.value !== '')).toHaveLength(0);
     }
   });
 
