@@ -48,6 +48,8 @@ interface Cell {
   rounds: RoundResult[];
   serverCpu: number[];
   runnerCpu: number[];
+  /** Server CPU time per request (µs): contention from other processes barely moves it. */
+  cpuPerRequest: number[];
   commands?: string;
   skipped?: string;
 }
@@ -75,7 +77,12 @@ async function round(target: RunningTarget, scenario: ScenarioId, cookie: string
   const wallMicros = Number(process.hrtime.bigint() - started) / 1000;
   const runner = process.cpuUsage(runnerBefore);
   const serverCpu = (await cpuOf(target)) - serverBefore;
-  return { result, serverCpu: serverCpu / wallMicros, runnerCpu: (runner.user + runner.system) / wallMicros };
+  return {
+    result,
+    serverCpu: serverCpu / wallMicros,
+    runnerCpu: (runner.user + runner.system) / wallMicros,
+    cpuPerRequest: serverCpu / Math.max(1, result.total),
+  };
 }
 
 async function countCommands(
@@ -133,7 +140,15 @@ async function main() {
       // Bare servers have no session: they are the ceiling for (a) only.
       const defs = group.targets.filter((t) => t.kind !== 'bare' || scenario === 'a');
       const groupCells = defs.map((target) => {
-        const cell: Cell = { group: group.id, scenario, target, rounds: [], serverCpu: [], runnerCpu: [] };
+        const cell: Cell = {
+          group: group.id,
+          scenario,
+          target,
+          rounds: [],
+          serverCpu: [],
+          runnerCpu: [],
+          cpuPerRequest: [],
+        };
         const reason = skipped.get(target.id);
         if (reason !== undefined) cell.skipped = reason;
         cells.push(cell);
@@ -150,7 +165,7 @@ async function main() {
       for (let r = 0; r < settings.rounds; r++) {
         for (const cell of live) {
           const target = running.get(cell.target.id) as RunningTarget;
-          const { result, serverCpu, runnerCpu } = await round(
+          const { result, serverCpu, runnerCpu, cpuPerRequest } = await round(
             target,
             scenario,
             cookies.get(cell.target.id) ?? null,
@@ -159,6 +174,7 @@ async function main() {
           cell.rounds.push(result);
           cell.serverCpu.push(serverCpu);
           cell.runnerCpu.push(runnerCpu);
+          cell.cpuPerRequest.push(cpuPerRequest);
         }
       }
       if (settings.counts) {
@@ -193,12 +209,14 @@ function render(cells: Cell[], seconds: number): string {
     const mine = cells.filter((c) => c.group === group.id);
     if (mine.length === 0) continue;
     lines.push(`### ${group.title}`, '');
-    lines.push('| scenario | target | req/s (median) | p99 ms | custos/peer | store cmds/req | CPU server / runner |');
-    lines.push('|---|---|--:|--:|--:|--:|--:|');
+    lines.push(
+      '| scenario | target | req/s (median) | p99 ms | custos/peer | server CPU µs/req | store cmds/req | CPU server / runner |',
+    );
+    lines.push('|---|---|--:|--:|--:|--:|--:|--:|');
     for (const scenario of settings.scenarios) {
       for (const cell of mine.filter((c) => c.scenario === scenario)) {
         if (cell.skipped) {
-          lines.push(`| ${SCENARIOS[scenario]} | ${cell.target.label} | skipped: ${cell.skipped} | | | | |`);
+          lines.push(`| ${SCENARIOS[scenario]} | ${cell.target.label} | skipped: ${cell.skipped} | | | | | |`);
           continue;
         }
         const rps = median(cell.rounds.map((r) => r.reqPerSec));
@@ -214,7 +232,8 @@ function render(cells: Cell[], seconds: number): string {
         const cpuText = `${Math.round(median(cell.serverCpu) * 100)} % / ${Math.round(median(cell.runnerCpu) * 100)} %`;
         lines.push(
           `| ${SCENARIOS[scenario]} | ${cell.target.label} | ${Math.round(rps).toLocaleString('en-US')}` +
-            `${bad > 0 ? ` (${bad} non-2xx/errors)` : ''} | ${p99} | ${ratioText} | ${cell.commands ?? ''} | ${cpuText} |`,
+            `${bad > 0 ? ` (${bad} non-2xx/errors)` : ''} | ${p99} | ${ratioText} | ` +
+            `${Math.round(median(cell.cpuPerRequest))} | ${cell.commands ?? ''} | ${cpuText} |`,
         );
       }
     }

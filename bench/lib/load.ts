@@ -14,6 +14,7 @@ export interface RoundResult {
   readonly reqPerSec: number;
   readonly p99: number;
   readonly bad: number;
+  readonly total: number;
 }
 
 /** One plain request; returns status, body and the `name=value` parts of every Set-Cookie. */
@@ -108,6 +109,7 @@ export async function runLoad(options: autocannon.Options, load: LoadOptions): P
     reqPerSec: result.requests.average,
     p99: result.latency.p99,
     bad: result.non2xx + result.errors + result.timeouts,
+    total: result.requests.total,
   };
 }
 
