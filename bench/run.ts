@@ -3,8 +3,8 @@
  * every server runs in its own child process. Per scenario the targets of a group take turns
  * (A B A B ...) for a fixed duration and connection count; the table shows medians.
  *
- *   npm run bench                 full run (markdown table on stdout and in bench/results/latest.md)
- *   npm run bench:quick           scenarios (a)(b), short rounds: under 60 s
+ *   npm run bench                 full run: 3 alternating rounds × 3 s, 32 connections (table on stdout and in bench/results/latest.md)
+ *   npm run bench:quick           scenarios (a)(b), 2 rounds × 0.5 s: under 60 s (bench/results/quick.md)
  *   tsx bench/run.ts --only=express,redis --duration=5 --rounds=5 --connections=50
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -31,14 +31,14 @@ const args = new Map(
 );
 const quick = args.has('quick');
 const settings = {
-  duration: Number(args.get('duration') ?? (quick ? 1 : 5)),
-  warmup: Number(args.get('warmup') ?? (quick ? 0.5 : 2)),
-  rounds: Number(args.get('rounds') ?? (quick ? 2 : 4)),
+  duration: Number(args.get('duration') ?? (quick ? 0.5 : 3)),
+  warmup: Number(args.get('warmup') ?? (quick ? 0.25 : 1)),
+  rounds: Number(args.get('rounds') ?? (quick ? 2 : 3)),
   connections: Number(args.get('connections') ?? 32),
   scenarios: (args.get('scenarios') ?? (quick ? 'ab' : 'abcd')).split('') as ScenarioId[],
   only: args.get('only')?.split(','),
   counts: !args.has('no-counts'),
-  countAmount: quick ? 50 : 200,
+  countAmount: quick ? 30 : 200,
 };
 
 interface Cell {
@@ -53,6 +53,8 @@ interface Cell {
   commands?: string;
   skipped?: string;
 }
+
+let loadBefore = 0;
 
 const median = (values: number[]) => {
   if (values.length === 0) return Number.NaN;
@@ -111,6 +113,7 @@ async function countCommands(
 async function main() {
   const cells: Cell[] = [];
   const started = Date.now();
+  loadBefore = os.loadavg()[0] ?? 0;
   buildServers();
   let monitor: Awaited<ReturnType<typeof monitorRedis>> | null = null;
   for (const group of GROUPS) {
@@ -202,7 +205,9 @@ function render(cells: Cell[], seconds: number): string {
     `Node ${process.version}, ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ${os.platform()} ${os.release()}.`,
     `${settings.rounds} alternating rounds × ${settings.duration} s, ${settings.connections} connections, ` +
       `${settings.warmup} s warm-up per target and scenario; load generator (autocannon) in the parent ` +
-      `process, each server in its own child process; run took ${Math.round(seconds)} s.`,
+      `process, each server in its own child process; run took ${Math.round(seconds)} s. ` +
+      `Load average (1 min) ${loadBefore.toFixed(1)} at the start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end ` +
+      '(other work on the machine competes for the same cores).',
     '',
   );
   for (const group of GROUPS) {
