@@ -5,6 +5,9 @@ import { dropSchema, testPool, uniqueSchema } from '../helpers/postgres.js';
 import { dropKeys, openRedis, uniquePrefix } from './support/redis.js';
 import { parallelWritesLoseNothing } from './support/scenarios.js';
 
+/** 150 requests plus contended CAS retries on a shared 2-core machine: more than the default 30 s budget. */
+const HEAVY_TEST_MS = 90_000;
+
 describe('parallel writes through Express on Redis', () => {
   const prefix = uniquePrefix('concurrency');
   let redis: Awaited<ReturnType<typeof openRedis>>;
@@ -16,9 +19,13 @@ describe('parallel writes through Express on Redis', () => {
     await redis.client.quit();
   });
 
-  it('100 parallel distinct fields and 50 parallel increments lose nothing', async () => {
-    await parallelWritesLoseNothing(redisStore({ client: redis.client, prefix }));
-  });
+  it(
+    '100 parallel distinct fields and 50 parallel increments lose nothing',
+    async () => {
+      await parallelWritesLoseNothing(redisStore({ client: redis.client, prefix }));
+    },
+    HEAVY_TEST_MS,
+  );
 });
 
 describe('parallel writes through Express on PostgreSQL', () => {
@@ -29,10 +36,14 @@ describe('parallel writes through Express on PostgreSQL', () => {
     await pool.end();
   });
 
-  it('100 parallel distinct fields and 50 parallel increments lose nothing', async () => {
-    const store = postgresStore({ pool, schema });
-    await store.migrate();
-    await parallelWritesLoseNothing(store);
-    await store.close();
-  });
+  it(
+    '100 parallel distinct fields and 50 parallel increments lose nothing',
+    async () => {
+      const store = postgresStore({ pool, schema });
+      await store.migrate();
+      await parallelWritesLoseNothing(store);
+      await store.close();
+    },
+    HEAVY_TEST_MS,
+  );
 });
