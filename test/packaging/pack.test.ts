@@ -22,7 +22,7 @@ const SUBPATHS = Object.keys(pkg.exports)
  * the test runs offline in CI. The tarball itself is installed with npm, exactly as users do.
  */
 const LINKED = [
-  ...['express', 'fastify', 'fastify-plugin', 'koa', 'hono', 'ioredis', 'pg', 'expect-type'],
+  ...['express', 'fastify', 'fastify-plugin', 'koa', 'hono', 'ioredis', 'pg', 'prom-client', 'expect-type'],
   ...['@types/node', '@types/express', '@types/koa', '@types/better-sqlite3', '@types/pg'],
 ];
 
@@ -86,7 +86,9 @@ describe('the packed tarball', () => {
   });
 
   it('a TypeScript consumer type-checks against the installed types (declaration merging, misuse rejected)', async () => {
-    await writeFile(join(app, 'consumer.ts'), CONSUMER_TS);
+    // Every documented subpath must resolve to types, not only the ones the consumer uses.
+    const everySubpath = SUBPATHS.map((subpath, i) => `import * as subpath${i} from '${subpath}';\nvoid subpath${i};`);
+    await writeFile(join(app, 'consumer.ts'), `${CONSUMER_TS}\n${everySubpath.join('\n')}\n`);
     await writeFile(join(app, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG, null, 2));
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
     const output = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: app }).then(
