@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Registry } from 'prom-client';
 import { csrf, enforceHttps, sessions } from '../src/adapters/express.js';
 import { CustosError } from '../src/index.js';
 import { type Bank, pageContext, securityHeaders } from './context.js';
@@ -13,7 +14,12 @@ export interface BankAppOptions {
   readonly trustedProxies: readonly string[];
   /** In TLS mode, the public host (`name:port`): plain HTTP is redirected there, HTTPS gets HSTS. */
   readonly httpsHost: string | null;
+  /** Served at `GET /metrics` (Prometheus text); null leaves the route out (`METRICS=0`). */
+  readonly metrics?: Registry | null;
 }
+
+/** Seconds a client is told to wait when the session store is down (503). */
+const RETRY_AFTER_SECONDS = '5';
 
 /** The bank as an Express app, using custos only through its public Express adapter. */
 export function createBankApp(bank: Bank, options: BankAppOptions): express.Express {
@@ -33,14 +39,30 @@ export function createBankApp(bank: Bank, options: BankAppOptions): express.Expr
   // Before the session middleware: a health probe never needs (or creates) a session.
   app.get('/healthz', async (_req, res) => {
     const healthy = await bank.manager.isHealthy();
+    if (!healthy) res.set('retry-after', RETRY_AFTER_SECONDS);
     res
       .status(healthy ? 200 : 503)
       .set('cache-control', 'no-store')
       .json({ status: healthy ? 'ok' : 'store unavailable' });
   });
+  // Also before the sessions: a scrape never creates one. The text holds counters with fixed
+  // reason labels only (no handle, user, IP or token), so the demo serves it openly; in
+  // production put it behind auth or on an internal listener (operational data), or METRICS=0.
+  const registry = options.metrics;
+  if (registry) {
+    app.get('/metrics', async (_req, res, next) => {
+      try {
+        const text = await registry.metrics();
+        res.type(registry.contentType).set('cache-control', 'no-store').send(text);
+      } catch (error) {
+        next(error);
+      }
+    });
+  }
 
   const adapterOptions = { trustedProxies: [...options.trustedProxies] };
-  app.use(sessions(bank.manager, adapterOptions));
+  // passErrors: a store outage reaches errorHandler below (the HTML 503 page), not plain text.
+  app.use(sessions(bank.manager, { ...adapterOptions, passErrors: true }));
   app.use(express.urlencoded({ extended: false, limit: '10kb' }));
   app.use(express.json({ limit: '10kb' }));
   app.use(csrf(bank.manager, adapterOptions));
@@ -76,6 +98,7 @@ function errorHandler(bank: Bank) {
         : ((error as { status?: number }).status ?? 500);
     const api = req.path.startsWith('/api/');
     res.set('cache-control', 'no-store');
+    if (status === 503) res.set('retry-after', RETRY_AFTER_SECONDS);
     if (status === 401 && !api) {
       res.redirect(303, '/login');
       return;

@@ -20,6 +20,8 @@ export interface DemoConfig {
   readonly tls: { readonly certFile: string; readonly keyFile: string; readonly httpPort: number | null } | null;
   readonly trustedProxies: readonly string[];
   readonly dataDir: string;
+  /** `GET /metrics` (Prometheus text); `METRICS=0` turns it off. */
+  readonly metrics: boolean;
 }
 
 const list = (value: string | undefined) =>
@@ -65,5 +67,6 @@ export function readConfig(env: DemoEnv): DemoConfig {
         : null,
     trustedProxies: list(env.TRUSTED_PROXIES),
     dataDir: env.DEMO_DATA_DIR?.trim() || '.data',
+    metrics: !/^(0|false|off|no)$/i.test(env.METRICS?.trim() ?? ''),
   };
 }

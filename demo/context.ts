@@ -27,15 +27,15 @@ export function sessionOf(req: Request): BankSession {
 
 /** The signed-in user, or null (a pending or anonymous session is not signed in). */
 export function currentUser(bank: Bank, req: Request): User | null {
-  const session = sessionOf(req);
-  if (!session.isAuthenticated || !session.userId) return null;
+  // No session at all when the store was down while loading it (the 503 page still renders).
+  const session = req.session as unknown as BankSession | undefined;
+  if (!session?.isAuthenticated || !session.userId) return null;
   return bank.users.find(session.userId) ?? null;
 }
 
 export function pageContext(bank: Bank, req: Request, res: Response): PageContext {
   const user = currentUser(bank, req);
-  const session = sessionOf(req);
-  const idleExpiresAt = session.idleExpiresAt;
+  const idleExpiresAt = user ? sessionOf(req).idleExpiresAt : null;
   return {
     user: user ? { name: user.name, role: user.role } : null,
     csrfToken: () => res.locals.csrfToken as string,

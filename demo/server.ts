@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { Registry } from 'prom-client';
 import { enforceHttps } from '../src/adapters/express.js';
 import { createSessions, type SessionEvent } from '../src/index.js';
+import { createMetrics } from '../src/metrics/index.js';
 import { createBankApp } from './app.js';
 import { createAttackerServer } from './attacker.js';
 import { type DemoEnv, readConfig } from './config.js';
@@ -84,20 +86,29 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
     const port = await listen(bankServer, options.port ?? config.port, config.host);
     const bankUrl = `${tls ? 'https' : 'http'}://${publicHost(config.host)}:${port}`;
 
+    // A registry per running bank (tests start several in one process; the global one would clash).
+    const metrics = config.metrics ? createMetrics({ registry: new Registry() }) : null;
     const manager = createSessions<BankData>({
       secrets,
-      store: opened.store,
+      store: metrics ? metrics.wrapStore(opened.store) : opened.store,
       idleTimeout: config.idleTimeout,
       absoluteTimeout: config.absoluteTimeout,
       freshAuth: config.freshAuth,
       maxSessionsPerUser: config.maxSessionsPerUser,
       onMaxSessions: 'evict-oldest',
       protect: { origins: config.origins ?? [bankUrl] },
-      onEvent: (event) => log(describeEvent(event)),
+      onEvent: (event) => {
+        metrics?.onEvent(event);
+        log(describeEvent(event));
+      },
     });
     const bank: Bank = { manager, users, ledger: new Ledger(), throttle: new LoginThrottle() };
     const httpsHost = tls ? new URL(bankUrl).host : null;
-    const app = createBankApp(bank, { trustedProxies: config.trustedProxies, httpsHost });
+    const app = createBankApp(bank, {
+      trustedProxies: config.trustedProxies,
+      httpsHost,
+      metrics: metrics?.registry ?? null,
+    });
     bankServer.on('request', app);
     const purge = setInterval(() => manager.purgeExpired({ maxBatches: 10 }).catch(() => {}), 60_000);
     purge.unref();

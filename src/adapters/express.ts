@@ -19,14 +19,28 @@ declare global {
   }
 }
 
+export interface ExpressSessionsOptions extends NodeAdapterOptions {
+  /**
+   * When loading the session fails (`STORE_UNAVAILABLE`), call `next(error)` with the
+   * `CustosError` so your error handler renders the answer (your own 503 page, `Retry-After`…)
+   * instead of the built-in plain-text "Service unavailable". `req.session` is not set then.
+   * Show only a generic message: the error's cause may name the store. @default false
+   */
+  passErrors?: boolean;
+}
+
 /**
  * Express 4/5 middleware: `req.session` before your routes, the store write done before the
- * response ends, a generic 503 when the store is down.
+ * response ends, a generic 503 when the store is down (or `next(error)` with `passErrors`).
  *
  * @example
  * app.use(sessions(createSessions({ secrets: [process.env.SECRET!] })));
  */
-export function sessions<D extends object = SessionData>(manager: SessionManager<D>, options: NodeAdapterOptions = {}) {
+export function sessions<D extends object = SessionData>(
+  manager: SessionManager<D>,
+  options: ExpressSessionsOptions = {},
+) {
+  const passErrors = options.passErrors === true;
   return function custosSession(req: Request, res: Response, next: NextFunction): void {
     attachSession(manager, req, res, options).then(
       (session) => {
@@ -34,7 +48,7 @@ export function sessions<D extends object = SessionData>(manager: SessionManager
         next();
       },
       (error: unknown) => {
-        if (!sendSessionError(res, error)) next(error);
+        if (passErrors || !sendSessionError(res, error)) next(error);
       },
     );
   };
