@@ -124,7 +124,8 @@ function lookalike(template: StoredSession, userId: string): StoredSession {
 async function seed(): Promise<Seeded> {
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
-  const memory = new MemoryStore();
+  // The default cap (100,000, LRU eviction past it) would silently drop most of the sessions.
+  const memory = new MemoryStore({ maxSessions: N });
   const manager = managerFor(memory);
   const users = Math.max(1, Math.floor(N / 2));
   const sample: Array<{ cookie: string; userId: string }> = [];
