@@ -24,7 +24,8 @@ export interface ExpressSessionsOptions extends NodeAdapterOptions {
    * When loading the session fails (`STORE_UNAVAILABLE`), call `next(error)` with the
    * `CustosError` so your error handler renders the answer (your own 503 page, `Retry-After`…)
    * instead of the built-in plain-text "Service unavailable". `req.session` is not set then.
-   * Show only a generic message: the error's cause may name the store. @default false
+   * Show only a generic message: the error's cause may name the store. (A failure of the final
+   * write, after your route has answered, still becomes the built-in 503.) @default false
    */
   passErrors?: boolean;
 }
