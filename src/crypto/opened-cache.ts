@@ -1,6 +1,6 @@
 import type { Keyring } from './keyring.js';
 
-/** Most ciphertexts remembered per keyring (about 4 fields per session: a few thousand hot sessions). */
+/** Most ciphertexts remembered per keyring, both generations together (about 4 fields per session). */
 export const OPENED_CACHE_ENTRIES = 20_000;
 /** Longer plaintexts are not remembered, so the cache stays a few MB at most. */
 export const OPENED_CACHE_MAX_CHARS = 2_048;
@@ -17,30 +17,43 @@ interface Opened {
  * a random 96-bit nonce) under the exact AAD it was opened with, and keyrings never change, so a
  * hit returns what decrypting again would return. It caches no session records: the record is
  * still read from the store on every request, so revocation is unaffected (checklist TRM-07).
- * Least recently used entries are dropped first.
+ *
+ * Two generations instead of a strict LRU: entries go into `#young`; when it is full it becomes
+ * `#old` and the previous old generation is dropped whole. A hit in `#old` moves the entry back
+ * to `#young`. Every operation is O(1) (deleting from the front of one big Map and iterating
+ * to the oldest key showed up in the profile of scenario (b)).
  */
 class OpenedCache {
-  readonly #entries = new Map<string, Opened>();
+  #young = new Map<string, Opened>();
+  #old = new Map<string, Opened>();
 
   get(sealed: string, aad: string): string | undefined {
-    const hit = this.#entries.get(sealed);
-    if (hit === undefined || hit.aad !== aad) return undefined;
-    this.#entries.delete(sealed);
-    this.#entries.set(sealed, hit);
-    return hit.plaintext;
+    let hit = this.#young.get(sealed);
+    if (hit === undefined) {
+      hit = this.#old.get(sealed);
+      if (hit === undefined || hit.aad !== aad) return undefined;
+      this.#add(sealed, hit);
+      return hit.plaintext;
+    }
+    return hit.aad === aad ? hit.plaintext : undefined;
   }
 
   remember(sealed: string, aad: string, plaintext: string): void {
     if (plaintext.length > OPENED_CACHE_MAX_CHARS) return;
-    this.#entries.delete(sealed);
-    this.#entries.set(sealed, { aad, plaintext });
-    if (this.#entries.size > OPENED_CACHE_ENTRIES) {
-      this.#entries.delete(this.#entries.keys().next().value as string);
+    this.#add(sealed, { aad, plaintext });
+  }
+
+  #add(sealed: string, entry: Opened): void {
+    if (this.#young.size >= OPENED_CACHE_ENTRIES / 2) {
+      this.#old = this.#young;
+      this.#young = new Map();
     }
+    this.#young.set(sealed, entry);
   }
 
   clear(): void {
-    this.#entries.clear();
+    this.#young.clear();
+    this.#old.clear();
   }
 }
 

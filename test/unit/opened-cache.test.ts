@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Keyring } from '../../src/crypto/keyring.js';
+import { OPENED_CACHE_ENTRIES } from '../../src/crypto/opened-cache.js';
 import { open, seal } from '../../src/crypto/seal.js';
 import { SECRET_A, SECRET_B } from '../helpers/clock.js';
 
@@ -28,5 +29,18 @@ describe('open() with the opened-ciphertext cache', () => {
     expect(open(withKey, sealed, 'aad')).toBe('"secret"');
     expect(open(new Keyring([SECRET_B]), sealed, 'aad')).toBeNull();
     expect(open(new Keyring([SECRET_B, SECRET_A]), sealed, 'aad')).toBe('"secret"');
+  });
+
+  it('opens correctly after its entry was dropped, and keeps hot entries through churn', () => {
+    const keyring = new Keyring([SECRET_A]);
+    const first = seal(keyring, '"first"', 'aad-first');
+    const hot = seal(keyring, '"hot"', 'aad-hot');
+    for (let i = 0; i < OPENED_CACHE_ENTRIES + 10; i++) {
+      seal(keyring, `${i}`, `aad-${i}`);
+      if (i % 1000 === 0) expect(open(keyring, hot, 'aad-hot')).toBe('"hot"');
+    }
+    expect(open(keyring, first, 'aad-first')).toBe('"first"');
+    expect(open(keyring, first, 'aad-hot')).toBeNull();
+    expect(open(keyring, hot, 'aad-hot')).toBe('"hot"');
   });
 });
