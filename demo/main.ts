@@ -8,6 +8,7 @@ const demo = await startDemo({ log: (line) => console.log(line) });
 console.log(`Custos Bank:   ${demo.bankUrl}   (alice / alice-correct-horse, bob / bob-battery-staple)`);
 console.log(`Sessions in:   ${demo.store}`);
 if (demo.redirectUrl) console.log(`HTTP redirect: ${demo.redirectUrl} → ${demo.bankUrl}`);
+if (demo.metricsUrl) console.log(`Metrics:       ${demo.metricsUrl}   (METRICS=0 turns it off)`);
 if (demo.attackerUrl) console.log(`Hostile site:  ${demo.attackerUrl}   (visit it while signed in)`);
 
 let stopping = false;

@@ -37,6 +37,8 @@ export interface RunningDemo {
   readonly attackerUrl: string | null;
   /** The plain-HTTP redirector in TLS mode, or null. */
   readonly redirectUrl: string | null;
+  /** `GET /metrics` (Prometheus text), or null with `METRICS=0`. */
+  readonly metricsUrl: string | null;
   readonly bank: Bank;
   close(): Promise<void>;
 }
@@ -140,6 +142,7 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
       store: opened.description,
       attackerUrl,
       redirectUrl,
+      metricsUrl: metrics ? `${bankUrl}/metrics` : null,
       bank,
       close: async () => {
         for (const timer of timers) clearInterval(timer);

@@ -24,6 +24,7 @@ function sample(text: string, name: string, labels = ''): number {
 }
 
 async function scrape(): Promise<string> {
+  expect(demo.metricsUrl).toBe(`${demo.bankUrl}/metrics`);
   const response = await new TestClient(demo.bankUrl).request('/metrics');
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -119,6 +120,7 @@ describe('GET /metrics', () => {
     const off = await startDemo({ port: 0, attackerPort: false, env: { ...secretsEnv(), METRICS: '0' } });
     try {
       const response = await new TestClient(off.bankUrl).request('/metrics');
+      expect(off.metricsUrl).toBeNull();
       expect(response.status).toBe(404);
       expect(await response.text()).not.toContain('custos_');
     } finally {
