@@ -1,6 +1,6 @@
 import { readCookie } from '../cookie/parse.js';
 import { serializeClearingCookie } from '../cookie/serialize.js';
-import { safeEqual } from '../crypto/compare.js';
+import { digestsEqual } from '../crypto/compare.js';
 import { randomToken } from '../crypto/random.js';
 import { open } from '../crypto/seal.js';
 import { CustosError } from '../errors.js';
@@ -124,7 +124,7 @@ export class SessionManager<D extends object = SessionData> {
       this.emit({ type: 'unknown-id', ip, handle: id });
       return anonymous(true);
     }
-    if (!safeEqual(record.verifier, secretVerifier(secret))) {
+    if (!digestsEqual(record.verifier, secretVerifier(secret))) {
       this.emit({ type: 'tampered', ip, handle: id, reason: 'bad-secret' });
       return anonymous(true);
     }
