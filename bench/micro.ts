@@ -7,6 +7,7 @@ import { readCookie } from '../src/cookie/parse.js';
 import { createSessions } from '../src/core/manager.js';
 import type { RequestLike } from '../src/core/request.js';
 import { parseToken } from '../src/core/token.js';
+import { openedCache } from '../src/crypto/opened-cache.js';
 import { memoryStore } from '../src/stores/memory/index.js';
 import { BENCH_SECRET } from './servers/common.js';
 
@@ -42,6 +43,11 @@ bench
     if (!parseToken(manager.options.keyring, value as string).ok) throw new Error('bad token');
   })
   .add('load from memory store (parse, MAC, get, verifier, open fields)', async () => {
+    const session = await manager.load(existing);
+    if (session.get('n') === undefined) throw new Error('session not found');
+  })
+  .add('load, opened-ciphertext cache cold (every field decrypted)', async () => {
+    openedCache(manager.options.keyring).clear();
     const session = await manager.load(existing);
     if (session.get('n') === undefined) throw new Error('session not found');
   })
