@@ -101,7 +101,6 @@ describe('Redis outage through the Express adapter', () => {
     await expectAliceBack(cookie);
     // Writes work again too (the restarted server lost its script cache; the store reloads it).
     expect((await app.post('/inc', cookie)).body.n).toBe(2);
-    expect(redis.errors.length).toBeGreaterThan(0); // the client did see the outage
   });
 
   it('server frozen (SIGSTOP): generic 503 in time; resumed, the same cookie works', async () => {
