@@ -4,7 +4,7 @@
  * (A B A B ...) for a fixed duration and connection count; the table shows medians.
  *
  *   npm run bench                 full run: 3 alternating rounds × 3 s, 32 connections (table on stdout and in bench/results/latest.md)
- *   npm run bench:quick           scenarios (a)(b), 2 rounds × 0.5 s: under 60 s (bench/results/quick.md)
+ *   npm run bench:quick           scenarios (a)(b), 2 rounds × 0.4 s, no warm-up: under 60 s (bench/results/quick.md)
  *   tsx bench/run.ts --only=express,redis --duration=5 --rounds=5 --connections=50
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { GROUPS } from './lib/groups.js';
 import {
   type RoundResult,
-  runAmount,
   runLoad,
+  runSequential,
   SCENARIOS,
   type ScenarioId,
   scenarioRequest,
@@ -31,14 +31,16 @@ const args = new Map(
 );
 const quick = args.has('quick');
 const settings = {
-  duration: Number(args.get('duration') ?? (quick ? 0.5 : 3)),
-  warmup: Number(args.get('warmup') ?? (quick ? 0.25 : 1)),
+  duration: Number(args.get('duration') ?? (quick ? 0.4 : 3)),
+  warmup: Number(args.get('warmup') ?? (quick ? 0 : 1)),
   rounds: Number(args.get('rounds') ?? (quick ? 2 : 3)),
   connections: Number(args.get('connections') ?? 32),
   scenarios: (args.get('scenarios') ?? (quick ? 'ab' : 'abcd')).split('') as ScenarioId[],
   only: args.get('only')?.split(','),
   counts: !args.has('no-counts'),
-  countAmount: quick ? 30 : 200,
+  countAmount: quick ? 20 : 200,
+  /** Quick rounds are shorter than autocannon's default 1 s tick. */
+  sampleInt: quick ? 100 : 1000,
 };
 
 interface Cell {
@@ -75,6 +77,7 @@ async function round(target: RunningTarget, scenario: ScenarioId, cookie: string
   const result = await runLoad(scenarioRequest(target.url, scenario, cookie), {
     duration,
     connections: settings.connections,
+    sampleInt: settings.sampleInt,
   });
   const wallMicros = Number(process.hrtime.bigint() - started) / 1000;
   const runner = process.cpuUsage(runnerBefore);
@@ -93,17 +96,16 @@ async function countCommands(
   cookie: string | null,
   monitor: Awaited<ReturnType<typeof monitorRedis>> | null,
 ): Promise<string | undefined> {
-  const request = scenarioRequest(target.url, scenario, cookie);
   if (target.def.redis && monitor) {
     monitor.count(target.prefix);
-    const sent = await runAmount(request, settings.countAmount);
-    await new Promise((r) => setTimeout(r, 300));
+    const sent = await runSequential(target.url, scenario, cookie, settings.countAmount);
+    await new Promise((r) => setTimeout(r, 150));
     const { roundTrips, writes } = monitor.count(target.prefix);
     return `${(roundTrips / sent).toFixed(2)} (${(writes / sent).toFixed(2)} w)`;
   }
   if (target.def.counts) {
     const before = (await target.stats()).commands ?? 0;
-    const sent = await runAmount(request, settings.countAmount);
+    const sent = await runSequential(target.url, scenario, cookie, settings.countAmount);
     const after = (await target.stats()).commands ?? 0;
     return `${((after - before) / sent).toFixed(2)}`;
   }
@@ -116,11 +118,15 @@ async function main() {
   loadBefore = os.loadavg()[0] ?? 0;
   buildServers();
   let monitor: Awaited<ReturnType<typeof monitorRedis>> | null = null;
-  for (const group of GROUPS) {
-    if (settings.only && !settings.only.includes(group.id)) continue;
+  const groups = GROUPS.filter((group) => !settings.only || settings.only.includes(group.id));
+  // Every server starts at once (they idle until their group's turn): start-up is paid once, in parallel.
+  const allStarts = new Map(
+    groups.map((group) => [group.id, Promise.all(group.targets.map((def) => startTarget(def)))] as const),
+  );
+  for (const group of groups) {
     const running = new Map<string, RunningTarget>();
     const skipped = new Map<string, string>();
-    const starts = await Promise.all(group.targets.map((def) => startTarget(def)));
+    const starts = await (allStarts.get(group.id) as Promise<Awaited<ReturnType<typeof startTarget>>[]>);
     group.targets.forEach((def, i) => {
       const s = starts[i];
       if (s?.ok) running.set(def.id, s.target);
@@ -159,6 +165,7 @@ async function main() {
       });
       const live = groupCells.filter((c) => !c.skipped);
       for (const cell of live) {
+        if (settings.warmup <= 0) break;
         const target = running.get(cell.target.id) as RunningTarget;
         await runLoad(scenarioRequest(target.url, scenario, cookies.get(cell.target.id) ?? null), {
           duration: settings.warmup,

@@ -20,6 +20,7 @@ declare module 'autocannon' {
       amount?: number;
       connections?: number;
       pipelining?: number;
+      sampleInt?: number;
     }
     interface Histogram {
       average: number;

@@ -53,6 +53,8 @@ export async function sessionCookie(base: string): Promise<string | null> {
 export interface LoadOptions {
   readonly duration: number;
   readonly connections: number;
+  /** autocannon's sampling tick (ms); runs last at least one tick. @default 1000 */
+  readonly sampleInt?: number;
 }
 
 function cookieFromHeaders(headers: Record<string, unknown>): string | undefined {
@@ -99,22 +101,40 @@ export function scenarioRequest(base: string, scenario: ScenarioId, cookie: stri
 
 /** Runs load for `duration` seconds; the generator lives in this (parent) process. */
 export async function runLoad(options: autocannon.Options, load: LoadOptions): Promise<RoundResult> {
+  const sampleInt = load.sampleInt ?? 1000;
   const result = await autocannon({
     ...options,
     duration: load.duration,
     connections: load.connections,
     pipelining: 1,
+    sampleInt,
   });
   return {
-    reqPerSec: result.requests.average,
+    reqPerSec: result.requests.average * (1000 / sampleInt),
     p99: result.latency.p99,
     bad: result.non2xx + result.errors + result.timeouts,
     total: result.requests.total,
   };
 }
 
-/** A fixed number of requests on one connection, for counting store commands per request. */
-export async function runAmount(options: autocannon.Options, amount: number): Promise<number> {
-  const result = await autocannon({ ...options, amount, connections: 1, pipelining: 1 });
-  return result.requests.total;
+/** `amount` requests one after another (no autocannon tick to wait for), for counting store commands. */
+export async function runSequential(
+  base: string,
+  scenario: ScenarioId,
+  cookie: string | null,
+  amount: number,
+): Promise<number> {
+  let sent = 0;
+  while (sent < amount) {
+    if (scenario === 'd') {
+      const created = await fetchOnce(`${base}/new`);
+      await fetchOnce(`${base}/login`, created.cookies.join('; '));
+      sent += 2;
+    } else {
+      const path = scenario === 'a' ? '/read' : scenario === 'b' ? '/write' : '/new';
+      await fetchOnce(`${base}${path}`, scenario === 'c' ? undefined : (cookie ?? undefined));
+      sent++;
+    }
+  }
+  return sent;
 }
