@@ -216,6 +216,24 @@ describe('redis store specifics', () => {
     ]);
   });
 
+  it('purgeExpired sweeps a bounded number of user indexes per call and resumes where it stopped', async () => {
+    const store = redisStore({ client, prefix });
+    const now = Date.now();
+    const users = 1_500;
+    const records = Array.from({ length: users }, (_, i) => makeRecord({ userId: `sweep-${i}`, expiresAt: now - 10 }));
+    await Promise.all(records.map((record) => store.create(record)));
+    // As if Redis had expired every session key: only the index entries remain.
+    await Promise.all(records.map((record) => client.del(`${prefix}s:{${record.id}}`)));
+    const indexesLeft = async () => (await keysUnder(`${prefix}u:`)).length;
+    expect(await indexesLeft()).toBe(users);
+    expect(await store.purgeExpired(now, 100)).toBe(0);
+    const afterOne = await indexesLeft();
+    expect(afterOne).toBeLessThan(users);
+    expect(afterOne).toBeGreaterThan(0);
+    for (let call = 0; call < 20 && (await indexesLeft()) > 0; call++) await store.purgeExpired(now, 100);
+    expect(await indexesLeft()).toBe(0);
+  });
+
   it('counts revoked records as purged', async () => {
     const store = redisStore({ client, prefix });
     await store.create(makeRecord());

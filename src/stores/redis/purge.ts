@@ -6,7 +6,8 @@ import { sweepUserIndexes } from './user-index.js';
 /**
  * `purgeExpired` for Redis. Keys carry a TTL (expiresAt + grace), so Redis deletes sessions by
  * itself; this deletes earlier those with expiresAt <= now or revoked by the epoch, at most
- * `limit`, then (when the batch is not full, i.e. nothing is left) prunes the per-user indexes.
+ * `limit`, then (when the batch is not full, i.e. nothing is left) prunes up to about `limit`
+ * per-user indexes, resuming where the previous call stopped.
  * It SCANs the prefix on every master: O(sessions) per call, a maintenance job.
  */
 export async function purgeExpired(ctx: RedisContext, now: number, limit: number): Promise<number> {
@@ -27,6 +28,6 @@ export async function purgeExpired(ctx: RedisContext, now: number, limit: number
       removed += results.filter((r) => r === 1).length;
     }
   }
-  if (removed < limit) await sweepUserIndexes(ctx, now, epoch);
+  if (removed < limit) await sweepUserIndexes(ctx, now, epoch, limit);
   return removed;
 }

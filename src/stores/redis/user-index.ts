@@ -37,10 +37,37 @@ export async function pruneIndex(
   if (expired.length > 0) await guarded(ctx.client.zrem(indexKey, ...expired));
 }
 
-/** Visits every user index: prunes entries of vanished sessions, re-scores extended ones. */
-export async function sweepUserIndexes(ctx: RedisContext, now: number, epoch: string | undefined): Promise<void> {
-  for await (const batch of scanKeys(ctx.client, ctx.keys.userIndexPattern)) {
-    await Promise.all(batch.map((indexKey) => sweepOneIndex(ctx, indexKey, now, epoch)));
+/** Where the last sweep of each store stopped: the next purge call resumes the same SCAN. */
+const sweeps = new WeakMap<RedisContext, AsyncGenerator<string[]>>();
+
+/**
+ * Visits user indexes, at most about `budget` of them per call (one SCAN page over): prunes
+ * entries of vanished sessions and re-scores extended ones. The SCAN resumes where the previous
+ * call stopped and starts over once it has been through every index, so a purge call stays
+ * bounded however many users there are (it must finish within the store timeout).
+ */
+export async function sweepUserIndexes(
+  ctx: RedisContext,
+  now: number,
+  epoch: string | undefined,
+  budget: number,
+): Promise<void> {
+  let scan = sweeps.get(ctx);
+  if (!scan) sweeps.set(ctx, (scan = scanKeys(ctx.client, ctx.keys.userIndexPattern)));
+  let visited = 0;
+  try {
+    while (visited < budget) {
+      const next = await scan.next();
+      if (next.done) {
+        sweeps.delete(ctx);
+        return;
+      }
+      visited += next.value.length;
+      await Promise.all(next.value.map((indexKey) => sweepOneIndex(ctx, indexKey, now, epoch)));
+    }
+  } catch (error) {
+    sweeps.delete(ctx);
+    throw error;
   }
 }
 
