@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -6,7 +6,11 @@ import { type RunningDemo, startDemo } from '../../demo/server.js';
 import { secretsEnv } from '../demo/http-client.js';
 import { freshContext, launchChromium, sessionCookie, shownBalance, signIn, whoAmI } from './browser.js';
 
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+// Every run writes the screenshots; into docs/ (the README's pictures) only when asked, so a
+// test run leaves the work tree clean: `UPDATE_SCREENSHOTS=1 npx vitest run test/e2e/bank.test.ts`.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+  ? join(import.meta.dirname, '..', '..', 'docs', 'screenshots')
+  : join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 
 // A real browser on a 2-core machine shared with other test files: generous, not a speed claim.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -108,6 +112,9 @@ describe('the bank in real Chromium', () => {
     await pageA.goto(`${demo.bankUrl}/sessions`);
     expect(await pageA.locator('#sessions tr[data-handle]').count()).toBeGreaterThanOrEqual(2);
     await pageA.screenshot({ path: join(SCREENSHOTS, 'sessions.png') });
+    for (const name of ['home', 'login', 'account', 'sessions']) {
+      expect(statSync(join(SCREENSHOTS, `${name}.png`)).size).toBeGreaterThan(5_000);
+    }
     await Promise.all([pageA.waitForURL(/\/sessions\?ok=others$/), pageA.click('#revoke-others')]);
     expect(await pageA.locator('#sessions tr[data-handle]').count()).toBe(1);
 
