@@ -3,14 +3,15 @@ import { randomToken } from '../crypto/random.js';
 import { open, seal } from '../crypto/seal.js';
 import { CustosError } from '../errors.js';
 import type { StoredSession } from '../stores/contract.js';
+import { applyPatch } from '../stores/patch.js';
 import { assertDataKey, encodeValue, type SessionData } from './data.js';
 import { INTERNAL } from './internal-fields.js';
 import type { ManagerContext } from './manager-context.js';
 import { needsRenewal, needsTouch, storeExpiry } from './policy.js';
-import { mintToken, secretVerifier, serializeToken } from './token.js';
+import { fieldAad, newRecord, sealFields } from './record.js';
+import { mintToken, serializeToken } from './token.js';
 
-/** Where a sealed field lives: moving ciphertext to another record or field makes it unopenable. */
-export const fieldAad = (id: string, name: string) => `${id}\u0000${name}`;
+export { fieldAad } from './record.js';
 
 export interface LoginOptions<D> {
   /** Anonymous-session keys carried into the new session; everything else is dropped (checklist FIX-01). */
@@ -379,13 +380,9 @@ export class Session<D extends object = SessionData> {
     }
     if (!this.#persisted) return this.#ensurePersisted();
     if (this.#dirty.size === 0 && !this.#touchDue) return;
-    const set: Record<string, string> = {};
-    const unset: string[] = [];
-    const { keyring } = this.#ctx.options;
-    for (const [name, json] of this.#dirty) {
-      if (json === null) unset.push(name);
-      else set[name] = seal(keyring, json, fieldAad(record.id, name));
-    }
+    const unset = [...this.#dirty].filter(([, json]) => json === null).map(([name]) => name);
+    const written = [...this.#dirty].filter((entry): entry is [string, string] => entry[1] !== null);
+    const set = sealFields(this.#ctx.options.keyring, record.id, written);
     const lastSeenAt = this.#touchDue ? this.#now : record.lastSeenAt;
     const expiresAt = storeExpiry(lastSeenAt, record.absoluteExpiresAt, this.#ctx.options);
     const result = await this.#ctx.call('patch', () =>
@@ -404,10 +401,7 @@ export class Session<D extends object = SessionData> {
       else this.#plain.set(name, json);
     }
     this.#dirty.clear();
-    const fields = new Map(Object.entries(record.fields));
-    for (const name of unset) fields.delete(name);
-    for (const [name, value] of Object.entries(set)) fields.set(name, value);
-    this.#record = { ...record, lastSeenAt, expiresAt, fields: Object.fromEntries(fields) };
+    this.#record = applyPatch(record, { set, unset, lastSeenAt, expiresAt });
     this.#touchDue = false;
   }
 
@@ -486,19 +480,13 @@ export class Session<D extends object = SessionData> {
   #start(): void {
     this.#assertCanIssue();
     const token = mintToken();
-    const now = this.#now;
-    const absoluteExpiresAt = now + this.#ctx.options.absoluteTimeout;
-    this.#record = {
-      id: token.id,
-      verifier: secretVerifier(token.secret),
-      userId: null,
-      createdAt: now,
-      lastSeenAt: now,
-      authenticatedAt: null,
-      absoluteExpiresAt,
-      expiresAt: storeExpiry(now, absoluteExpiresAt, this.#ctx.options),
-      fields: {},
-    };
+    const absoluteExpiresAt = this.#now + this.#ctx.options.absoluteTimeout;
+    this.#record = newRecord(
+      token,
+      { userId: null, authenticatedAt: null, absoluteExpiresAt },
+      this.#now,
+      this.#ctx.options,
+    );
     this.#secret = token.secret;
     this.#persisted = false;
     this.#destroyed = false;
@@ -524,14 +512,8 @@ export class Session<D extends object = SessionData> {
     if (!this.#record) this.#start();
     if (this.#persisted) return;
     const record = this.#record as StoredSession;
-    const fields: Record<string, string> = {};
-    const plain = new Map<string, string>();
-    for (const [name, json] of this.#dirty) {
-      if (json === null) continue;
-      fields[name] = seal(this.#ctx.options.keyring, json, fieldAad(record.id, name));
-      plain.set(name, json);
-    }
-    const full = { ...record, fields };
+    const plain = new Map([...this.#dirty].filter((entry): entry is [string, string] => entry[1] !== null));
+    const full = { ...record, fields: sealFields(this.#ctx.options.keyring, record.id, plain) };
     const created = await this.#ctx.call('create', () => this.#ctx.store.create(full));
     if (!created) throw new CustosError('STORE_CONFLICT', 'a new session id collided with an existing one');
     this.#record = full;
@@ -558,19 +540,13 @@ export class Session<D extends object = SessionData> {
     const clientFields = new Map<string, string | null>();
     this.#setClientFields(clientFields);
     for (const [name, json] of clientFields) if (json !== null) plain.set(name, json);
-    const sealed: Record<string, string> = {};
-    for (const [name, json] of plain) sealed[name] = seal(this.#ctx.options.keyring, json, fieldAad(token.id, name));
-    const record: StoredSession = {
-      id: token.id,
-      verifier: secretVerifier(token.secret),
-      userId: next.userId,
-      createdAt: now,
-      lastSeenAt: now,
-      authenticatedAt: next.authenticatedAt,
-      absoluteExpiresAt: next.absoluteExpiresAt,
-      expiresAt: storeExpiry(now, next.absoluteExpiresAt, this.#ctx.options),
-      fields: sealed,
-    };
+    const record = newRecord(
+      token,
+      next,
+      now,
+      this.#ctx.options,
+      sealFields(this.#ctx.options.keyring, token.id, plain),
+    );
     // Create first: if the store is down, the old session stays and no cookie is issued.
     const created = await this.#ctx.call('create', () => this.#ctx.store.create(record));
     if (!created) throw new CustosError('STORE_CONFLICT', 'a new session id collided with an existing one');
