@@ -25,7 +25,7 @@ case "${1:-}" in
   *) echo "usage: $0 [--ci|--full]" >&2; exit 2 ;;
 esac
 VERSIONS=${NODE_MATRIX_VERSIONS:-22 24}
-CACHE=${CUSTOS_NODE_CACHE:-$HOME/.cache/custos-node}
+CACHE=${CUSTOS_NODE_CACHE:-${HOME:-/root}/.cache/custos-node}
 LOGS=$(mktemp -d "${TMPDIR:-/tmp}/custos-node-matrix.XXXXXX")
 
 # What runs. The full suite is every test file vitest finds (as `npm test` on Node 20), less
@@ -99,7 +99,8 @@ OBJECTWRAP_NOTE=()
 
 # Prints the nodedir to build against (the package's own, or a patched copy of its headers).
 build_nodedir() { # major nodedir
-  local major=$1 nodedir=$2 compat="$CACHE/$1/nodedir-objectwrap-compat"
+  local major=$1 nodedir=$2 compat
+  compat="$CACHE/$1/nodedir-objectwrap-compat-$("$(node_bin "$major")" --version)"
   local header="$nodedir/include/node/node_object_wrap.h"
   if [[ $SQLITE_HEADERS == as-shipped ]] || ! grep -q 'AddCleanupHook();' "$header"; then
     echo "$nodedir"
@@ -123,7 +124,7 @@ build_sqlite() { # major
   src="$ROOT/node_modules/better-sqlite3"
   bsv=$(node -p "require('$src/package.json').version")
   nodedir=$(build_nodedir "$major" "$nodedir") || return 1
-  if [[ $nodedir == */nodedir-objectwrap-compat ]]; then
+  if [[ $nodedir == */nodedir-objectwrap-compat-* ]]; then
     variant=-objectwrap-compat
   fi
   out="$CACHE/$major/better-sqlite3-$bsv-abi$abi$variant"
