@@ -17,8 +17,9 @@ import { type SessionEvent, safeEmit } from './events.js';
 import { INTERNAL } from './internal-fields.js';
 import type { ManagerContext } from './manager-context.js';
 import { isAbsoluteExpired, isIdleExpired } from './policy.js';
+import { fieldAad } from './record.js';
 import { headerValue, isLoopbackHost, type RequestLike, requestHost } from './request.js';
-import { type ClientContext, fieldAad, Session } from './session.js';
+import { type ClientContext, Session } from './session.js';
 import { callStore } from './store-call.js';
 import { parseToken, secretVerifier } from './token.js';
 

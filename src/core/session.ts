@@ -11,8 +11,6 @@ import { needsRenewal, needsTouch, storeExpiry } from './policy.js';
 import { fieldAad, newRecord, sealFields } from './record.js';
 import { mintToken, serializeToken } from './token.js';
 
-export { fieldAad } from './record.js';
-
 export interface LoginOptions<D> {
   /** Anonymous-session keys carried into the new session; everything else is dropped (checklist FIX-01). */
   keep?: readonly (keyof D & string)[];

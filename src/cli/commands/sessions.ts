@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { exportSessions } from '../../backup/sessions.js';
 import { INTERNAL } from '../../core/internal-fields.js';
-import { fieldAad } from '../../core/session.js';
+import { fieldAad } from '../../core/record.js';
 import type { Keyring } from '../../crypto/keyring.js';
 import { open } from '../../crypto/seal.js';
 import type { StoredSession } from '../../stores/contract.js';

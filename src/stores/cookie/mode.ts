@@ -1,7 +1,7 @@
 import type { SessionEvent } from '../../core/events.js';
 import type { ManagerContext } from '../../core/manager-context.js';
 import { isAbsoluteExpired, isIdleExpired } from '../../core/policy.js';
-import { fieldAad } from '../../core/session.js';
+import { fieldAad } from '../../core/record.js';
 import { open } from '../../crypto/seal.js';
 import { CustosError } from '../../errors.js';
 import type { ResolvedOptions } from '../../options.js';
