@@ -19,7 +19,9 @@ export function verifyMaskedToken(secret: string, submitted: string | undefined 
   if (typeof submitted !== 'string' || submitted.length === 0 || submitted.length > 256) return false;
   const raw = Buffer.from(secret, 'base64url');
   const both = Buffer.from(submitted, 'base64url');
-  if (both.length !== raw.length * 2) return false;
+  // Only the canonical encoding counts: base64url's unused low bits (and skipped characters)
+  // would otherwise let many different strings pass as one token.
+  if (both.length !== raw.length * 2 || both.toString('base64url') !== submitted) return false;
   const unmasked = Buffer.alloc(raw.length);
   for (let i = 0; i < raw.length; i++) unmasked[i] = (both[i] as number) ^ (both[i + raw.length] as number);
   return safeEqual(unmasked, raw);

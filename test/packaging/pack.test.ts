@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -62,7 +62,15 @@ afterAll(async () => {
 describe('the packed tarball', () => {
   it('declares frameworks and database clients as optional peer dependencies only', async () => {
     const installed = JSON.parse(await readFile(join(app, 'node_modules/custos/package.json'), 'utf8'));
-    expect(installed.dependencies ?? {}).toEqual({});
+    // The one runtime dependency is the CLI's argument parser; no library entry point imports it.
+    expect(Object.keys(installed.dependencies ?? {})).toEqual(['commander']);
+    const dist = join(app, 'node_modules/custos/dist');
+    const libraryFiles = (await readdir(dist, { recursive: true }))
+      .map(String)
+      .filter((f) => f.endsWith('.js') && !f.startsWith('cli'));
+    expect(libraryFiles.length).toBeGreaterThan(20);
+    for (const file of libraryFiles)
+      expect(await readFile(join(dist, file), 'utf8'), file).not.toMatch(/from ['"]commander['"]/);
     for (const peer of ['express', 'fastify', 'fastify-plugin', 'koa', 'hono', 'better-sqlite3', 'ioredis', 'pg']) {
       expect(installed.peerDependencies).toHaveProperty(peer);
       expect(installed.peerDependenciesMeta[peer]?.optional).toBe(true);
