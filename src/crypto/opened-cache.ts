@@ -2,8 +2,12 @@ import type { Keyring } from './keyring.js';
 
 /** Most ciphertexts remembered per keyring, both generations together (about 4 fields per session). */
 export const OPENED_CACHE_ENTRIES = 20_000;
-/** Longer plaintexts are not remembered, so the cache stays a few MB at most. */
-export const OPENED_CACHE_MAX_CHARS = 2_048;
+/**
+ * Longer plaintexts are not remembered. Bound: 20,000 × (≤ 512-char plaintext + its ~700-char
+ * sealed key) ≈ 50 MB at the very worst; with typical fields of a few dozen characters, a few MB.
+ * It is plaintext session data kept in this process's heap, like any in-process store would.
+ */
+export const OPENED_CACHE_MAX_CHARS = 512;
 
 interface Opened {
   readonly aad: string;
