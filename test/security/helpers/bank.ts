@@ -179,7 +179,10 @@ export function client(bank: Bank) {
       agent
         .get(path)
         .set(merge(HTTPS, headers, jar?.header ? { cookie: jar.header } : {}))
-        .then((res) => (jar?.update(res), res)),
+        .then((res) => {
+          jar?.update(res);
+          return res;
+        }),
     /** An unsafe request; `headers` override the same-origin defaults. */
     send: (
       method: 'post' | 'put' | 'patch' | 'delete',
@@ -192,13 +195,19 @@ export function client(bank: Bank) {
         .type('form')
         .set(merge(SAME_ORIGIN, headers, jar?.header ? { cookie: jar.header } : {}))
         .send(form)
-        .then((res) => (jar?.update(res), res)),
+        .then((res) => {
+          jar?.update(res);
+          return res;
+        }),
     token: async (jar: Jar) =>
       (
         await agent
           .get('/csrf')
           .set({ ...HTTPS, cookie: jar.header })
-          .then((r) => (jar.update(r), r))
+          .then((r) => {
+            jar.update(r);
+            return r;
+          })
       ).body.token as string,
   };
 }
