@@ -6,19 +6,13 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fromExpressSessionStore } from '../../src/adapters/express-session/store-adapter.js';
 import { makeRecord } from '../../src/testing/records.js';
 import { runStoreConformance } from '../../src/testing/store-conformance.js';
+import { dropKeysUnder } from '../helpers/redis-keys.js';
 
 const runPrefix = `custos-es-conf:${randomBytes(6).toString('hex')}:`;
 let namespaces = 0;
 const client = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
 
-async function dropKeys(prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await client.del(...keys);
-  } while (cursor !== '0');
-}
+const dropKeys = (prefix: string) => dropKeysUnder(client, prefix);
 
 afterAll(async () => {
   await dropKeys(runPrefix);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore } from '../../src/stores/postgres/index.js';
+import { freePort } from '../helpers/ports.js';
 import { dropSchema, testPool, uniqueSchema } from '../helpers/postgres.js';
 import { type Instance, makeManager, setCookies, startInstance } from './support/app.js';
 import { eventually, timed } from './support/timing.js';
@@ -19,13 +19,8 @@ afterAll(async () => {
   await admin.end();
 });
 
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/** A loopback port with nothing listening on it. */
+const closedPort = freePort;
 
 describe('PostgreSQL outage through the Express adapter', () => {
   it('a pool pointed at a closed port: generic 503 in time, no cookie, the process keeps serving', async () => {

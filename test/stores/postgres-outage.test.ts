@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredSession } from '../../src/stores/contract.js';
 import { postgresStore } from '../../src/stores/postgres/index.js';
 import { makeRecord } from '../../src/testing/records.js';
+import { freePort } from '../helpers/ports.js';
 import { dropSchema, testPool, uniqueSchema } from '../helpers/postgres.js';
 
 const admin = testPool({ max: 2 });
@@ -19,13 +20,7 @@ afterAll(async () => {
 });
 
 /** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+const closedPort = freePort;
 
 /** Kills every backend opened under this application_name, as an operator or a failover would. */
 async function terminateBackends(applicationName: string): Promise<number> {

@@ -5,6 +5,7 @@ import { redisStore } from '../../src/stores/redis/index.js';
 import { makeRecord, makeSealedValue, makeUserId } from '../../src/testing/records.js';
 import { runStoreConformance } from '../../src/testing/store-conformance.js';
 import { type PrivateCluster, startRedisCluster } from '../helpers/redis-cluster.js';
+import { dropKeysUnder } from '../helpers/redis-keys.js';
 
 let cluster: PrivateCluster;
 let client: Cluster;
@@ -26,16 +27,7 @@ afterAll(async () => {
 });
 
 /** Deletes every key under a prefix on every master (keys of one DEL must share a slot). */
-async function dropKeys(prefix: string): Promise<void> {
-  for (const node of client.nodes('master')) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      for (const key of keys) await node.del(key);
-    } while (cursor !== '0');
-  }
-}
+const dropKeys = (prefix: string) => dropKeysUnder(client, prefix);
 
 function uniquePrefix(): string {
   return `${runPrefix}${++namespaces}:`;

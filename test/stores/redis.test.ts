@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { redisStore } from '../../src/stores/redis/index.js';
 import { makeRecord, makeSealedValue } from '../../src/testing/records.js';
 import { runStoreConformance } from '../../src/testing/store-conformance.js';
+import { dropKeysUnder, keysUnder as keysUnderPrefix } from '../helpers/redis-keys.js';
 
 const REDIS_URL = process.env.CUSTOS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const runPrefix = `custos-test:${randomBytes(6).toString('hex')}:`;
@@ -15,21 +16,8 @@ function uniquePrefix(): string {
   return `${runPrefix}${++namespaces}:`;
 }
 
-async function keysUnder(prefix: string): Promise<string[]> {
-  const found = new Set<string>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) found.add(key);
-  } while (cursor !== '0');
-  return [...found];
-}
-
-async function dropKeys(prefix: string): Promise<void> {
-  const keys = await keysUnder(prefix);
-  if (keys.length > 0) await client.del(...keys);
-}
+const keysUnder = (prefix: string) => keysUnderPrefix(client, prefix);
+const dropKeys = (prefix: string) => dropKeysUnder(client, prefix);
 
 afterAll(async () => {
   await dropKeys(runPrefix);
