@@ -7,7 +7,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GROUPS } from './lib/groups.js';
-import { runLoad, type ScenarioId, scenarioRequest, sessionCookie } from './lib/load.js';
+import { bareCookie, runLoad, type ScenarioId, scenarioRequest, sessionCookie } from './lib/load.js';
 import { buildServers, startTarget } from './lib/target.js';
 
 interface ProfileNode {
@@ -43,7 +43,7 @@ buildServers();
 const started = await startTarget(def, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
 if (!started.ok) throw new Error(`target did not start: ${started.reason}`);
 const target = started.target;
-const cookie = def.kind === 'bare' ? null : await sessionCookie(target.url);
+const cookie = def.kind === 'bare' ? bareCookie() : await sessionCookie(target.url);
 await runLoad(scenarioRequest(target.url, scenario, cookie), { duration: 2, connections: 32 });
 const result = await runLoad(scenarioRequest(target.url, scenario, cookie), { duration, connections: 32 });
 await target.stop();

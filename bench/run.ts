@@ -12,6 +12,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { GROUPS } from './lib/groups.js';
 import {
+  bareCookie,
   type RoundResult,
   runLoad,
   runSequential,
@@ -138,7 +139,7 @@ async function main() {
     const cookies = new Map<string, string | null>();
     for (const [id, target] of running) {
       try {
-        cookies.set(id, target.def.kind === 'bare' ? null : await sessionCookie(target.url));
+        cookies.set(id, target.def.kind === 'bare' ? bareCookie() : await sessionCookie(target.url));
       } catch (error) {
         skipped.set(id, (error as Error).message.replace(/https?:\/\/\S+: /, ''));
         await target.stop();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import autocannon from 'autocannon';
 
@@ -55,6 +56,15 @@ export interface LoadOptions {
   readonly connections: number;
   /** autocannon's sampling tick (ms); runs last at least one tick. @default 1000 */
   readonly sampleInt?: number;
+}
+
+/**
+ * The Cookie header a bare server receives in scenario (a): the same shape and length as a custos
+ * session cookie, so every target parses the same request bytes and only the session work differs.
+ */
+export function bareCookie(): string {
+  const part = (bytes: number) => randomBytes(bytes).toString('base64url');
+  return `__Host-sid=${part(16)}.${part(32)}.${part(16)}`;
 }
 
 function cookieFromHeaders(headers: Record<string, unknown>): string | undefined {

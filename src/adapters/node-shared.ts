@@ -58,38 +58,56 @@ export function sendSessionError(res: ServerResponse, error: unknown): boolean {
   return true;
 }
 
+/** What `commitOnEnd` needs of a session (custos/express-session passes its own wrapper). */
+export interface CommittableSession {
+  commit(): Promise<void>;
+  responseHeaders(): ReadonlyArray<[string, string]>;
+  /** False when `commit()` would write nothing: the response then ends without waiting. */
+  needsCommit?(): boolean;
+}
+
+type End = (chunk?: unknown, encoding?: unknown, callback?: unknown) => ServerResponse;
+type WriteHead = (...args: unknown[]) => ServerResponse;
+
 /**
  * Makes the response carry the session's headers and wait for its store write: `end()` is held
  * until `commit()` resolves, so the client's next request always sees this one's writes
  * (read-your-writes). If the commit fails before headers went out, the answer becomes a 503.
+ * A session with nothing to write (a read inside the touch window) ends at once: no promise,
+ * no extra tick on the hot path (issue 7).
  */
-export function commitOnEnd(res: ServerResponse, session: Session<object>): void {
+export function commitOnEnd(res: ServerResponse, session: CommittableSession): void {
   let applied = false;
+  let ending = false;
+  const originalWriteHead = res.writeHead as WriteHead;
+  const originalEnd = res.end as End;
   const apply = () => {
     if (applied || res.headersSent) return;
     applied = true;
-    applySessionHeaders(res, session.responseHeaders());
+    const headers = session.responseHeaders();
+    if (headers.length > 0) applySessionHeaders(res, headers);
   };
-  const originalWriteHead = res.writeHead;
   res.writeHead = function writeHeadWithSession(this: ServerResponse, ...args: unknown[]) {
     apply();
-    return (originalWriteHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+    return originalWriteHead.apply(this, args);
   } as typeof res.writeHead;
-  const originalEnd = res.end;
-  let ending = false;
-  res.end = function endAfterCommit(this: ServerResponse, ...args: unknown[]) {
+  res.end = function endAfterCommit(this: ServerResponse, chunk?: unknown, encoding?: unknown, callback?: unknown) {
     if (ending) return this;
     ending = true;
+    if (session.needsCommit?.() === false) {
+      apply();
+      return originalEnd.call(res, chunk, encoding, callback);
+    }
     session.commit().then(
       () => {
         apply();
-        (originalEnd as (...a: unknown[]) => ServerResponse).apply(res, args);
+        originalEnd.call(res, chunk, encoding, callback);
       },
       (error: unknown) => {
         // The commit failed: this response must not carry the session's cookie (it names no stored record).
         applied = true;
-        res.end = originalEnd;
-        if (!sendSessionError(res, error)) (originalEnd as (...a: unknown[]) => ServerResponse).apply(res, args);
+        res.end = originalEnd as typeof res.end;
+        if (!sendSessionError(res, error)) originalEnd.call(res, chunk, encoding, callback);
       },
     );
     return this;
@@ -104,6 +122,6 @@ export async function attachSession<D extends object>(
   options: NodeAdapterOptions = {},
 ): Promise<Session<D>> {
   const session = await manager.load(toRequestLike(req, options.trustedProxies));
-  commitOnEnd(res, session as Session<object>);
+  commitOnEnd(res, session);
   return session;
 }

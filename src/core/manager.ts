@@ -2,7 +2,7 @@ import { readCookie } from '../cookie/parse.js';
 import { serializeClearingCookie } from '../cookie/serialize.js';
 import { digestsEqual } from '../crypto/compare.js';
 import { randomToken } from '../crypto/random.js';
-import { open } from '../crypto/seal.js';
+import { open, openField } from '../crypto/seal.js';
 import { CustosError } from '../errors.js';
 import { type ResolvedOptions, resolveOptions, type SessionOptions } from '../options.js';
 import { maskToken } from '../protect/csrf-token.js';
@@ -20,7 +20,7 @@ import { isAbsoluteExpired, isIdleExpired } from './policy.js';
 import { fieldAad } from './record.js';
 import { headerValue, isLoopbackHost, type RequestLike, requestHost } from './request.js';
 import { type ClientContext, Session } from './session.js';
-import { callStore } from './store-call.js';
+import { StoreCaller } from './store-call.js';
 import { parseToken, secretVerifier } from './token.js';
 
 /** One entry of "your devices" (checklist TRM-05): never a token, never session data. */
@@ -58,10 +58,11 @@ export class SessionManager<D extends object = SessionData> {
     this.options = resolveOptions(options);
     this.store = this.options.store;
     const { storeTimeout, onEvent, clock } = this.options;
+    const caller = new StoreCaller(storeTimeout, onEvent, clock);
     this.#ctx = {
       options: this.options,
       store: this.store,
-      call: (operation, work) => callStore(operation, storeTimeout, work, onEvent, clock),
+      call: (operation, work) => caller.call(operation, work),
       emit: (event) => this.emit(event),
       makeRoomFor: (userId) => this.#makeRoomFor(userId),
     };
@@ -160,8 +161,9 @@ export class SessionManager<D extends object = SessionData> {
   /** Opens every field; any failure means the record was edited or moved (checklist STO-02). */
   #openFields(record: StoredSession): Map<string, string> | null {
     const plain = new Map<string, string>();
-    for (const [name, sealed] of Object.entries(record.fields)) {
-      const json = open(this.options.keyring, sealed, fieldAad(record.id, name));
+    const { fields, id } = record;
+    for (const name of Object.keys(fields)) {
+      const json = openField(this.options.keyring, fields[name] as string, id, name);
       if (json === null) return null;
       plain.set(name, json);
     }

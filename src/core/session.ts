@@ -359,6 +359,16 @@ export class Session<D extends object = SessionData> {
   // ---- commit ----------------------------------------------------------------------------
 
   /**
+   * @internal Whether `commit()` has anything to do; false for a read-only request inside the
+   * touch window, so adapters can end the response without waiting for a promise.
+   */
+  needsCommit(): boolean {
+    if (this.#renewDue && this.#persisted) return true;
+    if (!this.#record) return this.#ctx.options.saveUninitialized && !this.#destroyed && this.#client.canIssueCookie;
+    return !this.#persisted || this.#dirty.size > 0 || this.#touchDue;
+  }
+
+  /**
    * Writes what changed: nothing for a read-only request inside the touch window. Adapters call
    * this before the response is finished, so the client's next request sees the write.
    */

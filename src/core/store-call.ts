@@ -1,39 +1,89 @@
+import { performance } from 'node:perf_hooks';
 import { CustosError } from '../errors.js';
 import type { EventListener } from './events.js';
 import { safeEmit } from './events.js';
 
+interface Watch {
+  readonly deadline: number;
+  readonly operation: string;
+  readonly fail: (error: CustosError) => void;
+}
+
 /**
- * Runs one store operation with a deadline. A store that errors or does not answer in time
- * fails closed with `STORE_UNAVAILABLE` (503), never a hang and never a fallback (decision 8).
- * The cause is kept for the operator; the message names no connection string or data.
+ * Runs store operations with a deadline. A store that errors or does not answer in time fails
+ * closed with `STORE_UNAVAILABLE` (503), never a hang and never a fallback (decision 8). The
+ * cause is kept for the operator; the message names no connection string or data.
+ *
+ * One timer watches every pending call instead of a `setTimeout` plus a `Promise.race` per call:
+ * every request makes at least one store call, and that set-up showed in the read path's profile
+ * (bench/, issue 7). All calls share one timeout, so the oldest pending call always has the
+ * earliest deadline and the watch list stays in deadline order by insertion alone.
  */
-export async function callStore<T>(
-  operation: string,
-  timeoutMs: number,
-  work: () => Promise<T>,
-  onEvent: EventListener | undefined,
-  clock: () => number,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new CustosError('STORE_UNAVAILABLE', `session store did not answer ${operation} within ${timeoutMs} ms`),
-            ),
-          timeoutMs,
-        );
-        timer.unref?.();
-      }),
-    ]);
-  } catch (error) {
-    safeEmit(onEvent, { type: 'store-error', at: clock(), reason: operation });
-    if (error instanceof CustosError && error.code === 'STORE_UNAVAILABLE') throw error;
-    throw new CustosError('STORE_UNAVAILABLE', `session store failed during ${operation}`, { cause: error });
-  } finally {
-    if (timer) clearTimeout(timer);
+export class StoreCaller {
+  readonly #timeoutMs: number;
+  readonly #onEvent: EventListener | undefined;
+  readonly #clock: () => number;
+  readonly #watches = new Set<Watch>();
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(timeoutMs: number, onEvent: EventListener | undefined, clock: () => number) {
+    this.#timeoutMs = timeoutMs;
+    this.#onEvent = onEvent;
+    this.#clock = clock;
+  }
+
+  call<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    let pending: Promise<T>;
+    try {
+      pending = work();
+    } catch (error) {
+      return Promise.reject(this.#failure(operation, error));
+    }
+    return new Promise<T>((resolve, reject) => {
+      const watch: Watch = { deadline: performance.now() + this.#timeoutMs, operation, fail: reject };
+      this.#watches.add(watch);
+      if (this.#timer === null) this.#arm(this.#timeoutMs);
+      pending.then(
+        (value) => {
+          if (this.#watches.delete(watch)) resolve(value);
+        },
+        (error: unknown) => {
+          if (this.#watches.delete(watch)) reject(this.#failure(operation, error));
+        },
+      );
+    });
+  }
+
+  #arm(delay: number): void {
+    this.#timer = setTimeout(() => this.#expire(), Math.max(1, Math.ceil(delay)));
+    this.#timer.unref?.();
+  }
+
+  /** Fails every call past its deadline; re-arms for the next one, or stops when none is left. */
+  #expire(): void {
+    this.#timer = null;
+    const now = performance.now();
+    for (const watch of this.#watches) {
+      if (watch.deadline > now) {
+        this.#arm(watch.deadline - now);
+        return;
+      }
+      this.#watches.delete(watch);
+      watch.fail(
+        this.#failure(
+          watch.operation,
+          new CustosError(
+            'STORE_UNAVAILABLE',
+            `session store did not answer ${watch.operation} within ${this.#timeoutMs} ms`,
+          ),
+        ),
+      );
+    }
+  }
+
+  #failure(operation: string, error: unknown): CustosError {
+    safeEmit(this.#onEvent, { type: 'store-error', at: this.#clock(), reason: operation });
+    if (error instanceof CustosError && error.code === 'STORE_UNAVAILABLE') return error;
+    return new CustosError('STORE_UNAVAILABLE', `session store failed during ${operation}`, { cause: error });
   }
 }

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import { hmac, sha256 } from '../crypto/hash.js';
+import { sha256 } from '../crypto/hash.js';
+import { first16BytesOfBase64url, hmacSha256Base64url } from '../crypto/hmac-sha256.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { randomToken } from '../crypto/random.js';
 
@@ -7,6 +8,7 @@ import { randomToken } from '../crypto/random.js';
 export const ID_BYTES = 16;
 /** Secret part: 256 random bits (checklist TOK-01, decision D1). Only its SHA-256 is stored. */
 export const SECRET_BYTES = 32;
+/** 128-bit MAC: the first 16 bytes of HMAC-SHA-256 (see `macText`). */
 const MAC_BYTES = 16;
 
 const ID_CHARS = Math.ceil((ID_BYTES * 4) / 3);
@@ -34,10 +36,18 @@ export function mintToken(): SessionToken {
   return { id: randomToken(ID_BYTES), secret: randomToken(SECRET_BYTES), keyIndex: 0 };
 }
 
+/** base64url of the first MAC_BYTES bytes of HMAC-SHA-256(key, body). */
+function macText(key: Buffer, body: string): string {
+  return first16BytesOfBase64url(hmacSha256Base64url(key, body));
+}
+
 export function serializeToken(keyring: Keyring, token: Pick<SessionToken, 'id' | 'secret'>): string {
   const body = `${token.id}.${token.secret}`;
-  return `${body}.${hmac(keyring.current('mac').key, body, MAC_BYTES).toString('base64url')}`;
+  return `${body}.${macText(keyring.current('mac').key, body)}`;
 }
+
+/** Room for the presented and the expected MAC text side by side (ASCII, checked by TOKEN_PATTERN). */
+const macScratch = Buffer.alloc(2 * MAC_CHARS);
 
 /**
  * Shape check, then MAC check under every key in constant time, before any store access
@@ -49,11 +59,13 @@ export function parseToken(keyring: Keyring, value: string): TokenParseResult {
   const body = value.slice(0, macStart);
   // Compare the canonical text, not decoded bytes: base64url's unused low bits would otherwise
   // let several cookie strings verify as the same token.
-  const presented = Buffer.from(value.slice(macStart + 1), 'latin1');
+  macScratch.write(value.slice(macStart + 1), 0, MAC_CHARS, 'latin1');
+  const presented = macScratch.subarray(0, MAC_CHARS);
+  const expected = macScratch.subarray(MAC_CHARS);
   let keyIndex = -1;
   for (const { index, key } of keyring.all('mac')) {
     // Check every key even after a match so timing does not reveal which key signed.
-    const expected = Buffer.from(hmac(key, body, MAC_BYTES).toString('base64url'), 'latin1');
+    expected.write(macText(key, body), 0, MAC_CHARS, 'latin1');
     if (timingSafeEqual(expected, presented) && keyIndex < 0) keyIndex = index;
   }
   if (keyIndex < 0) return { ok: false, reason: 'bad-mac' };

@@ -1,5 +1,5 @@
 import * as nodeCrypto from 'node:crypto';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 type OneShotHash = (algorithm: string, data: string | Buffer, outputEncoding: string) => string | Buffer;
 /**
@@ -18,9 +18,4 @@ export function sha256(input: string): string {
 export function sha256Bytes(input: string | Buffer): Buffer {
   if (oneShot) return oneShot('sha256', input, 'buffer') as Buffer;
   return createHash('sha256').update(input).digest();
-}
-
-export function hmac(key: Buffer, input: string, length = 32): Buffer {
-  const mac = createHmac('sha256', key).update(input).digest();
-  return length === 32 ? mac : mac.subarray(0, length);
 }

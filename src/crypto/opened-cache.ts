@@ -42,6 +42,21 @@ class OpenedCache {
     return hit.aad === aad ? hit.plaintext : undefined;
   }
 
+  /**
+   * `get(sealed, id + "\0" + name)` without building that string: the session read path opens
+   * every field of a record on each request.
+   */
+  getField(sealed: string, id: string, name: string): string | undefined {
+    let hit = this.#young.get(sealed);
+    if (hit === undefined) {
+      hit = this.#old.get(sealed);
+      if (hit === undefined || !isFieldAad(hit.aad, id, name)) return undefined;
+      this.#add(sealed, hit);
+      return hit.plaintext;
+    }
+    return isFieldAad(hit.aad, id, name) ? hit.plaintext : undefined;
+  }
+
   remember(sealed: string, aad: string, plaintext: string): void {
     if (plaintext.length > OPENED_CACHE_MAX_CHARS) return;
     this.#add(sealed, { aad, plaintext });
@@ -59,6 +74,16 @@ class OpenedCache {
     this.#young.clear();
     this.#old.clear();
   }
+}
+
+/** Whether `aad` is exactly `${id}\0${name}`. */
+function isFieldAad(aad: string, id: string, name: string): boolean {
+  return (
+    aad.length === id.length + 1 + name.length &&
+    aad.charCodeAt(id.length) === 0 &&
+    aad.startsWith(id) &&
+    aad.endsWith(name)
+  );
 }
 
 const caches = new WeakMap<Keyring, OpenedCache>();

@@ -1,6 +1,7 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import type { Keyring } from './keyring.js';
 import { openedCache } from './opened-cache.js';
+import { pooledRandomBytes } from './random.js';
 
 const VERSION = 'g1';
 const NONCE_BYTES = 12;
@@ -13,11 +14,15 @@ const TAG_BYTES = 16;
  */
 export function seal(keyring: Keyring, plaintext: string, aad: string): string {
   const { index, key } = keyring.current('seal');
-  const nonce = randomBytes(NONCE_BYTES);
+  const nonce = pooledRandomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(Buffer.from(aad, 'utf8'));
-  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  const packed = Buffer.concat([nonce, cipher.getAuthTag(), body]);
+  const body = cipher.update(plaintext, 'utf8');
+  cipher.final(); // GCM is a stream mode: final() adds no bytes, it computes the tag
+  const packed = Buffer.allocUnsafe(NONCE_BYTES + TAG_BYTES + body.length);
+  nonce.copy(packed, 0);
+  cipher.getAuthTag().copy(packed, NONCE_BYTES);
+  body.copy(packed, NONCE_BYTES + TAG_BYTES);
   const sealed = flat(`${VERSION}.${index}.`, packed.toString('base64url'));
   openedCache(keyring).remember(sealed, aad, plaintext);
   return sealed;
@@ -44,6 +49,16 @@ export function open(keyring: Keyring, sealed: string, aad: string): string | nu
   const plaintext = decrypt(keyring, sealed, aad);
   if (plaintext !== null) cache.remember(sealed, aad, plaintext);
   return plaintext;
+}
+
+/**
+ * `open(keyring, sealed, id + "\0" + name)` for a session field: the opened-ciphertext cache is
+ * checked without building the AAD string, which is only made when the field must be decrypted.
+ */
+export function openField(keyring: Keyring, sealed: string, id: string, name: string): string | null {
+  if (typeof sealed !== 'string') return null;
+  const cached = openedCache(keyring).getField(sealed, id, name);
+  return cached !== undefined ? cached : open(keyring, sealed, `${id}\u0000${name}`);
 }
 
 function decrypt(keyring: Keyring, sealed: string, aad: string): string | null {

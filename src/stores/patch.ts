@@ -12,15 +12,29 @@ export function patchConflicts(fields: Readonly<Record<string, string>>, patch: 
 
 /** The record after a patch, for stores that hold whole records (memory, SQLite, export files). */
 export function applyPatch(record: StoredSession, patch: SessionPatch): StoredSession {
-  // A Map, not object spread/assign: a field named `__proto__` must be stored like any other.
-  const next = new Map(Object.entries(record.fields));
-  for (const name of patch.unset ?? []) next.delete(name);
-  for (const [name, value] of Object.entries(patch.set ?? {})) next.set(name, value);
-  const fields = Object.fromEntries(next) as Record<string, string>;
+  const set = patch.set ?? {};
+  const unset = patch.unset ?? [];
+  const fields: Record<string, string> = {};
+  // Plain loops into a fresh object (a Map round trip showed in the write path's profile,
+  // issue 7); existing fields keep their order, new ones follow.
+  for (const name of Object.keys(record.fields)) {
+    if (unset.includes(name)) continue;
+    putField(fields, name, Object.hasOwn(set, name) ? (set[name] as string) : (record.fields[name] as string));
+  }
+  for (const name of Object.keys(set)) {
+    if (!Object.hasOwn(fields, name)) putField(fields, name, set[name] as string);
+  }
   return {
     ...record,
     fields,
     lastSeenAt: patch.lastSeenAt ?? record.lastSeenAt,
     expiresAt: patch.expiresAt ?? record.expiresAt,
   };
+}
+
+/** A field named `__proto__` is stored like any other, never as the object's prototype. */
+function putField(fields: Record<string, string>, name: string, value: string): void {
+  if (name === '__proto__')
+    Object.defineProperty(fields, name, { value, enumerable: true, writable: true, configurable: true });
+  else fields[name] = value;
 }

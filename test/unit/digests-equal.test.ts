@@ -12,4 +12,15 @@ describe('digestsEqual (verifier check on every request)', () => {
     expect(digestsEqual(a, '')).toBe(false);
     expect(digestsEqual('é', 'ab')).toBe(false);
   });
+
+  it('compares non-ASCII and long values byte for byte, never by truncated code units', () => {
+    expect(digestsEqual('é', 'e')).toBe(false);
+    expect(digestsEqual('Ł', 'A')).toBe(false);
+    expect(digestsEqual('ŁŁ', 'ŁŁ')).toBe(true);
+    const long = 'x'.repeat(200);
+    expect(digestsEqual(long, 'x'.repeat(200))).toBe(true);
+    expect(digestsEqual(long, `${'x'.repeat(199)}y`)).toBe(false);
+    expect(digestsEqual('€'.repeat(64), '€'.repeat(64))).toBe(true);
+    expect(digestsEqual('€'.repeat(64), `${'€'.repeat(63)}£`)).toBe(false);
+  });
 });

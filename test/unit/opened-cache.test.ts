@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Keyring } from '../../src/crypto/keyring.js';
 import { OPENED_CACHE_ENTRIES } from '../../src/crypto/opened-cache.js';
-import { open, seal } from '../../src/crypto/seal.js';
+import { open, openField, seal } from '../../src/crypto/seal.js';
 import { SECRET_A, SECRET_B } from '../helpers/clock.js';
 
 // The opened-ciphertext cache (bench issue 7) must never change what open() answers.
@@ -12,6 +12,26 @@ describe('open() with the opened-ciphertext cache', () => {
     expect(open(keyring, sealed, 'id1\u0000name')).toBe('"hello"');
     expect(open(keyring, sealed, 'id2\u0000name')).toBeNull();
     expect(open(keyring, sealed, 'id1\u0000other')).toBeNull();
+  });
+
+  it('openField answers a cached field only for the exact id and name (no AAD is built on a hit)', () => {
+    const keyring = new Keyring([SECRET_A]);
+    const sealed = seal(keyring, '"v"', 'ab\u0000c');
+    expect(openField(keyring, sealed, 'ab', 'c')).toBe('"v"');
+    // Same characters, other boundary: "a\0bc" is another AAD and must not open.
+    expect(openField(keyring, sealed, 'a', 'bc')).toBeNull();
+    expect(openField(keyring, sealed, 'ab', 'd')).toBeNull();
+    expect(openField(keyring, sealed, 'xb', 'c')).toBeNull();
+    expect(openField(keyring, sealed, 'ab', 'cc')).toBeNull();
+    expect(openField(keyring, sealed, 'ab\u0000', 'c')).toBeNull();
+    expect(openField(keyring, 42 as unknown as string, 'ab', 'c')).toBeNull();
+  });
+
+  it('openField decrypts on a cache miss, with the field AAD', () => {
+    const keyring = new Keyring([SECRET_A]);
+    const sealed = seal(new Keyring([SECRET_A]), '"cold"', 'id9\u0000n');
+    expect(openField(keyring, sealed, 'id9', 'n')).toBe('"cold"');
+    expect(openField(new Keyring([SECRET_A]), sealed, 'id9', 'm')).toBeNull();
   });
 
   it('still rejects an edited ciphertext after the original was opened', () => {

@@ -3,7 +3,6 @@ import type { TLSSocket } from 'node:tls';
 import { readCookie } from '../../cookie/parse.js';
 import { createSessions, type SessionManager } from '../../core/manager.js';
 import { headerValue, type RequestLike } from '../../core/request.js';
-import type { Session } from '../../core/session.js';
 import { commitOnEnd, sendSessionError, toRequestLike } from '../node-shared.js';
 import { MemoryStore, Store } from './memory-store.js';
 import { type CompatSettings, type ExpressSessionOptions, resolveCompatOptions } from './options.js';
@@ -72,7 +71,7 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
           configurable: true,
           enumerable: true,
         });
-        commitOnEnd(res, state as unknown as Session<object>);
+        commitOnEnd(res, state);
         next();
       },
       (error: unknown) => {
