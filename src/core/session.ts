@@ -388,8 +388,12 @@ export class Session<D extends object = SessionData> {
     }
     if (!this.#persisted) return this.#ensurePersisted();
     if (this.#dirty.size === 0 && !this.#touchDue) return;
-    const unset = [...this.#dirty].filter(([, json]) => json === null).map(([name]) => name);
-    const written = [...this.#dirty].filter((entry): entry is [string, string] => entry[1] !== null);
+    const unset: string[] = [];
+    const written: Array<[string, string]> = [];
+    for (const [name, json] of this.#dirty) {
+      if (json === null) unset.push(name);
+      else written.push([name, json]);
+    }
     const set = sealFields(this.#ctx.options.keyring, record.id, written);
     const lastSeenAt = this.#touchDue ? this.#now : record.lastSeenAt;
     const expiresAt = storeExpiry(lastSeenAt, record.absoluteExpiresAt, this.#ctx.options);
