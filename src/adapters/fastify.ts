@@ -65,14 +65,19 @@ const plugin: FastifyPluginAsync<FastifySessionsOptions> = async (fastify, optio
   const failures = new WeakMap<FastifyRequest, CustosError>();
   fastify.decorateRequest('session', null as unknown as CustosSession<SessionData>);
 
-  fastify.addHook('onRequest', async (request, reply) => {
-    try {
-      request.session = await manager.load(toRequestLike(request.raw, trustedProxies));
-    } catch (error) {
-      const failure = genericSessionFailure(error);
-      if (!failure) throw error;
-      return sendFailure(reply, failure);
-    }
+  // Callback-style hooks: no promise per hook per request on the hot path (issue 7).
+  fastify.addHook('onRequest', (request, reply, done) => {
+    manager.load(toRequestLike(request.raw, trustedProxies)).then(
+      (session) => {
+        request.session = session;
+        done();
+      },
+      (error: unknown) => {
+        const failure = genericSessionFailure(error);
+        if (!failure) return done(error as Error);
+        sendFailure(reply, failure);
+      },
+    );
   });
 
   if (options.csrf) fastify.addHook('preHandler', csrf(manager, { trustedProxies }));
@@ -82,24 +87,29 @@ const plugin: FastifyPluginAsync<FastifySessionsOptions> = async (fastify, optio
   });
 
   // Commit before the payload goes out, so the client's next request sees this one's writes.
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     const session = request.session as CustosSession<object> | null;
-    if (!session) return payload;
-    let failure: unknown = failures.get(request);
-    try {
-      await session.commit();
-    } catch (error) {
-      if (!(error instanceof CustosError)) throw error;
-      failure ??= error;
-    }
-    const generic = genericSessionFailure(failure);
-    if (generic) {
-      reply.code(generic.status).type('text/plain; charset=utf-8').header('cache-control', 'no-store');
-      reply.removeHeader('content-length');
-      return generic.body;
-    }
-    for (const [name, value] of session.responseHeaders()) reply.header(name, value);
-    return payload;
+    if (!session) return done(null, payload);
+    const finish = (failure: unknown) => {
+      const generic = genericSessionFailure(failure);
+      if (generic) {
+        reply.code(generic.status).type('text/plain; charset=utf-8').header('cache-control', 'no-store');
+        reply.removeHeader('content-length');
+        return done(null, generic.body);
+      }
+      for (const [name, value] of session.responseHeaders()) reply.header(name, value);
+      done(null, payload);
+    };
+    const failure = failures.get(request);
+    // Nothing to write (a read inside the touch window): answer without waiting for a promise.
+    if (!session.needsCommit()) return finish(failure);
+    session.commit().then(
+      () => finish(failure),
+      (error: unknown) => {
+        if (!(error instanceof CustosError)) return done(error as Error);
+        finish(failure ?? error);
+      },
+    );
   });
 };
 

@@ -51,7 +51,7 @@ beforeAll(async () => {
   tarball = join(work, (JSON.parse(stdout) as Array<{ filename: string }>)[0]?.filename ?? 'missing.tgz');
   await mkdir(join(app, 'node_modules', '@types'), { recursive: true });
   await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  await sh('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], app);
+  await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], app);
   for (const name of LINKED) await symlink(join(ROOT, 'node_modules', name), join(app, 'node_modules', name), 'dir');
 }, 180_000);
 
