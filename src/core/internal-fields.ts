@@ -2,10 +2,39 @@
 export const INTERNAL = {
   /** Synchronizer CSRF secret (checklist CSRF-02). */
   csrf: '$csrf',
-  /** User-agent summary for device lists. */
-  device: '$ua',
-  /** Client address at creation (for device lists and hijack signals). */
-  ip: '$ip',
+  /**
+   * The client when the id was issued, `{"device":"<user agent>","ip":"<address>"}`, for device
+   * lists and hijack signals. One sealed field for both: every new session seals it, and one
+   * AES-GCM operation fewer per session showed in scenarios (c)/(d) of bench/ (issue 7).
+   */
+  client: '$client',
   /** Authentication state and factors, e.g. `{"aal":1,"amr":["pwd"]}` (checklist FIX-03, FIX-05). */
   auth: '$auth',
 } as const;
+
+/** Written by custos before `$client` existed; still read so older records keep their device line. */
+const LEGACY = { device: '$ua', ip: '$ip' } as const;
+
+export interface ClientFields {
+  readonly device: string | undefined;
+  readonly ip: string | undefined;
+}
+
+/**
+ * The recorded client of a session from its opened fields (`read` returns a field's parsed
+ * JSON, or undefined). Anything that is not a string counts as unknown.
+ */
+export function recordedClient(read: (name: string) => unknown): ClientFields {
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const client = read(INTERNAL.client) as { device?: unknown; ip?: unknown } | undefined;
+  if (client !== undefined && client !== null && typeof client === 'object') {
+    return { device: text(client.device), ip: text(client.ip) };
+  }
+  return { device: text(read(LEGACY.device)), ip: text(read(LEGACY.ip)) };
+}
+
+/** The `$client` JSON for a request's client, or undefined when nothing is known about it. */
+export function clientFieldJson(client: ClientFields): string | undefined {
+  if (client.device === undefined && client.ip === undefined) return undefined;
+  return JSON.stringify({ device: client.device, ip: client.ip });
+}

@@ -14,7 +14,7 @@ import { isCookieStore } from '../stores/cookie/index.js';
 import { SealedCookieMode } from '../stores/cookie/mode.js';
 import type { SessionData } from './data.js';
 import { type SessionEvent, safeEmit } from './events.js';
-import { INTERNAL } from './internal-fields.js';
+import { INTERNAL, recordedClient } from './internal-fields.js';
 import type { ManagerContext } from './manager-context.js';
 import { isAbsoluteExpired, isIdleExpired } from './policy.js';
 import { fieldAad } from './record.js';
@@ -231,16 +231,16 @@ export class SessionManager<D extends object = SessionData> {
     const out: SessionInfo[] = [];
     for (const record of records) {
       if (isAbsoluteExpired(record, now) || isIdleExpired(record, this.options, now)) continue;
-      const read = (name: string) => {
+      const client = recordedClient((name) => {
         const sealed = record.fields[name];
         const json = sealed === undefined ? null : open(this.options.keyring, sealed, fieldAad(record.id, name));
-        return json === null ? null : (JSON.parse(json) as string);
-      };
+        return json === null ? undefined : JSON.parse(json);
+      });
       out.push({
         handle: record.id,
         current: record.id === currentHandle,
-        device: read(INTERNAL.device),
-        ip: read(INTERNAL.ip),
+        device: client.device ?? null,
+        ip: client.ip ?? null,
         createdAt: record.createdAt,
         lastSeenAt: record.lastSeenAt,
         authenticatedAt: record.authenticatedAt,

@@ -5,7 +5,7 @@ import { CustosError } from '../errors.js';
 import type { StoredSession } from '../stores/contract.js';
 import { applyPatch } from '../stores/patch.js';
 import { assertDataKey, encodeValue, type SessionData } from './data.js';
-import { INTERNAL } from './internal-fields.js';
+import { clientFieldJson, INTERNAL } from './internal-fields.js';
 import type { ManagerContext } from './manager-context.js';
 import { needsRenewal, needsTouch, storeExpiry } from './policy.js';
 import { fieldAad, newRecord, sealFields } from './record.js';
@@ -509,8 +509,8 @@ export class Session<D extends object = SessionData> {
   }
 
   #setClientFields(target: Map<string, string | null>): void {
-    if (this.#client.device !== undefined) target.set(INTERNAL.device, JSON.stringify(this.#client.device));
-    if (this.#client.ip !== undefined) target.set(INTERNAL.ip, JSON.stringify(this.#client.ip));
+    const json = clientFieldJson(this.#client);
+    if (json !== undefined) target.set(INTERNAL.client, json);
   }
 
   #assertCanIssue(): void {

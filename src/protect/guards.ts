@@ -1,5 +1,5 @@
 import type { SessionEvent } from '../core/events.js';
-import { INTERNAL } from '../core/internal-fields.js';
+import { INTERNAL, recordedClient } from '../core/internal-fields.js';
 import { isLoopbackHost, type RequestLike, requestHost } from '../core/request.js';
 import type { Session } from '../core/session.js';
 import type { ResolvedOptions } from '../options.js';
@@ -67,7 +67,7 @@ export class ProtectionGuards {
   checkHijack(session: Session<object>, client: { device: string | undefined; ip: string | undefined }): boolean {
     const options = this.#options.protect.hijack;
     const reason = detectHijack(
-      { device: session.internalGet(INTERNAL.device), ip: session.internalGet(INTERNAL.ip) },
+      recordedClient((name) => session.internalGet(name)),
       client,
       options,
     );

@@ -98,7 +98,7 @@ describe('storage (checklist §6)', () => {
     const res = await client(bank).get('/me', y.jar);
     expect(res.status).toBe(401);
     // Same record, another field name: also refused.
-    await store.importRecords([{ ...rx, fields: { ...rx.fields, $ua: rx.fields.email as string } }]);
+    await store.importRecords([{ ...rx, fields: { ...rx.fields, $client: rx.fields.email as string } }]);
     expect((await client(bank).get('/me', x.jar)).status).toBe(401);
   });
 
@@ -135,7 +135,7 @@ describe('storage (checklist §6)', () => {
     expect(record?.userId).toBe('mfa');
     expect(record?.authenticatedAt).toBeTypeOf('number');
     expect(record?.absoluteExpiresAt).toBeGreaterThan(record?.createdAt as number);
-    expect(Object.keys(record?.fields ?? {})).toEqual(expect.arrayContaining(['$auth', '$csrf', '$ip']));
+    expect(Object.keys(record?.fields ?? {})).toEqual(expect.arrayContaining(['$auth', '$csrf', '$client']));
     const session = await bank.manager.load({
       method: 'GET',
       url: '/',

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { exportSessions } from '../../backup/sessions.js';
-import { INTERNAL } from '../../core/internal-fields.js';
+import { recordedClient } from '../../core/internal-fields.js';
 import { fieldAad } from '../../core/record.js';
 import type { Keyring } from '../../crypto/keyring.js';
 import { open } from '../../crypto/seal.js';
@@ -21,16 +21,18 @@ interface SessionRow {
 
 /** The user-agent summary is sealed like every field; it opens only with the app's secrets. */
 function deviceOf(record: StoredSession, keyring: Keyring | null): string | null {
-  const sealed = record.fields[INTERNAL.device];
-  if (sealed === undefined || keyring === null) return null;
-  const json = open(keyring, sealed, fieldAad(record.id, INTERNAL.device));
-  if (json === null) return null;
-  try {
-    const value = JSON.parse(json) as unknown;
-    return typeof value === 'string' ? value : null;
-  } catch {
-    return null;
-  }
+  if (keyring === null) return null;
+  const read = (name: string): unknown => {
+    const sealed = record.fields[name];
+    const json = sealed === undefined ? null : open(keyring, sealed, fieldAad(record.id, name));
+    if (json === null) return undefined;
+    try {
+      return JSON.parse(json) as unknown;
+    } catch {
+      return undefined;
+    }
+  };
+  return recordedClient(read).device ?? null;
 }
 
 function toRow(record: StoredSession, keyring: Keyring | null): SessionRow {
