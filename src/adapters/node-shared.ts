@@ -115,13 +115,14 @@ export function commitOnEnd(res: ServerResponse, session: CommittableSession): v
 }
 
 /** Loads the session for a Node request and wires the commit to the response. */
-export async function attachSession<D extends object>(
+export function attachSession<D extends object>(
   manager: SessionManager<D>,
   req: IncomingMessage,
   res: ServerResponse,
   options: NodeAdapterOptions = {},
 ): Promise<Session<D>> {
-  const session = await manager.load(toRequestLike(req, options.trustedProxies));
-  commitOnEnd(res, session);
-  return session;
+  return manager.load(toRequestLike(req, options.trustedProxies)).then((session) => {
+    commitOnEnd(res, session);
+    return session;
+  });
 }
