@@ -5,7 +5,7 @@ import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import type { PreSessionToken } from '../protect/presession.js';
 import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
-import { attachSession, type NodeAdapterOptions, sendSessionError, toRequestLike } from './node-shared.js';
+import { commitOnEnd, type NodeAdapterOptions, sendSessionError, toRequestLike } from './node-shared.js';
 
 export { type EnforceHttpsOptions, enforceHttps } from '../protect/https-middleware.js';
 export { jsonOnly } from '../protect/json-middleware.js';
@@ -43,8 +43,9 @@ export function sessions<D extends object = SessionData>(
 ) {
   const passErrors = options.passErrors === true;
   return function custosSession(req: Request, res: Response, next: NextFunction): void {
-    attachSession(manager, req, res, options).then(
+    manager.load(toRequestLike(req, options.trustedProxies)).then(
       (session) => {
+        commitOnEnd(res, session);
         (req as { session: unknown }).session = session;
         next();
       },

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
-import { attachSession, type NodeAdapterOptions, sendSessionError } from './node-shared.js';
+import { commitOnEnd, type NodeAdapterOptions, sendSessionError, toRequestLike } from './node-shared.js';
 
 export { type EnforceHttpsOptions, enforceHttps } from '../protect/https-middleware.js';
 export { jsonOnly } from '../protect/json-middleware.js';
@@ -29,8 +29,10 @@ export function withSessions<D extends object>(
   options: NodeAdapterOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return function sessionHandler(req, res) {
-    attachSession(manager, req, res, options)
+    manager
+      .load(toRequestLike(req, options.trustedProxies))
       .then(async (session) => {
+        commitOnEnd(res, session);
         const withSession = req as IncomingMessage & { session: Session<D> };
         withSession.session = session;
         await handler(withSession, res);
