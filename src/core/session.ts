@@ -395,11 +395,13 @@ export class Session<D extends object = SessionData> {
       else written.push([name, json]);
     }
     const set = sealFields(this.#ctx.options.keyring, record.id, written);
-    const lastSeenAt = this.#touchDue ? this.#now : record.lastSeenAt;
-    const expiresAt = storeExpiry(lastSeenAt, record.absoluteExpiresAt, this.#ctx.options);
-    const result = await this.#ctx.call('patch', () =>
-      this.#ctx.store.patch(record.id, { set, unset, lastSeenAt, expiresAt }),
-    );
+    // The timestamps go to the store only when they move (a touch): a data-only write leaves
+    // lastSeenAt, expiresAt and the key's TTL alone (fewer writes per patch, issue 7).
+    const touch = this.#touchDue
+      ? { lastSeenAt: this.#now, expiresAt: storeExpiry(this.#now, record.absoluteExpiresAt, this.#ctx.options) }
+      : {};
+    const patch = { set, unset, ...touch };
+    const result = await this.#ctx.call('patch', () => this.#ctx.store.patch(record.id, patch));
     if (result === 'missing') {
       // Revoked or destroyed by another request meanwhile: never resurrect it (DESIGN decision 5).
       this.#ctx.emit({ type: 'revoked', handle: record.id, userId: record.userId, reason: 'ended-during-request' });
@@ -413,7 +415,7 @@ export class Session<D extends object = SessionData> {
       else this.#plain.set(name, json);
     }
     this.#dirty.clear();
-    this.#record = applyPatch(record, { set, unset, lastSeenAt, expiresAt });
+    this.#record = applyPatch(record, patch);
     this.#touchDue = false;
   }
 

@@ -142,6 +142,25 @@ describe('redis store specifics', () => {
     expect(await client.call('PEXPIRETIME', key)).toBe(later + 60_000);
   });
 
+  it('writes records and patches with more fields than one HSET chunk (500 pairs) holds', async () => {
+    const store = redisStore({ client, prefix });
+    const fields: Record<string, string> = {};
+    for (let i = 0; i < 1_234; i++) fields[`f${i}`] = makeSealedValue();
+    const record = makeRecord({ fields });
+    expect(await store.create(record)).toBe(true);
+    expect((await store.get(record.id))?.fields).toEqual(fields);
+    const set: Record<string, string> = {};
+    for (let i = 0; i < 777; i++) set[`g${i}`] = makeSealedValue();
+    const unset = ['f0', 'f1'];
+    expect(
+      await store.patch(record.id, { set, unset, lastSeenAt: record.lastSeenAt + 5, expiresAt: record.expiresAt + 5 }),
+    ).toBe('ok');
+    const after = await store.get(record.id);
+    const { f0: _f0, f1: _f1, ...kept } = fields;
+    expect(after?.fields).toEqual({ ...kept, ...set });
+    expect([after?.lastSeenAt, after?.expiresAt]).toEqual([record.lastSeenAt + 5, record.expiresAt + 5]);
+  });
+
   it('never gives a key a deadline in the past, so an expired record waits for purge', async () => {
     const store = redisStore({ client, prefix, ttlGrace: 60_000 });
     const record = makeRecord({ expiresAt: Date.now() - 3_600_000 });

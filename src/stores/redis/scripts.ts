@@ -36,6 +36,16 @@ local function ttl_deadline(expires_at, grace)
   local deadline = math.max(math.floor(tonumber(expires_at)), now) + tonumber(grace)
   return string.format('%d', math.min(deadline, 253402300799000))
 end
+-- One HSET for many field/value pairs (list[first..last]), in chunks of 500 pairs: each Lua
+-- redis.call costs Redis CPU, and unpack() has a stack limit.
+local function hset_pairs(key, list, first, last)
+  local i = first
+  while i < last do
+    local stop = math.min(i + 999, last)
+    redis.call('HSET', key, unpack(list, i, stop))
+    i = stop + 1
+  end
+end
 `;
 
 function script(name: string, body: string): LuaScript {
@@ -57,7 +67,7 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('DEL', KEYS[1])
 end
 redis.call('HSET', KEYS[1], 'e', epoch)
-for i = 6, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+hset_pairs(KEYS[1], ARGV, 6, #ARGV)
 redis.call('PEXPIREAT', KEYS[1], ttl_deadline(ARGV[3], ARGV[4]))
 if KEYS[3] then redis.call('ZADD', KEYS[3], ARGV[3], ARGV[5]) end
 return 1
@@ -102,15 +112,22 @@ for _ = 1, tonumber(ARGV[6]) do
   redis.call('HDEL', KEYS[1], ARGV[i])
   i = i + 1
 end
+local writes = {}
 while i < #ARGV do
-  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  writes[#writes + 1] = ARGV[i]
+  writes[#writes + 1] = ARGV[i + 1]
   i = i + 2
 end
-if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'l', ARGV[2]) end
-if ARGV[3] ~= '' then
-  redis.call('HSET', KEYS[1], 't', ARGV[3])
-  redis.call('PEXPIREAT', KEYS[1], ttl_deadline(ARGV[3], ARGV[4]))
+if ARGV[2] ~= '' then
+  writes[#writes + 1] = 'l'
+  writes[#writes + 1] = ARGV[2]
 end
+if ARGV[3] ~= '' then
+  writes[#writes + 1] = 't'
+  writes[#writes + 1] = ARGV[3]
+end
+hset_pairs(KEYS[1], writes, 1, #writes)
+if ARGV[3] ~= '' then redis.call('PEXPIREAT', KEYS[1], ttl_deadline(ARGV[3], ARGV[4])) end
 return {'ok', e}
 `,
 );
