@@ -75,6 +75,9 @@ export class SessionManager<D extends object = SessionData> {
 
   /** Sends an event to `onEvent`, stamped with the clock. */
   emit(event: Omit<SessionEvent, 'at'>): void {
+    // No listener and nothing the guards count: skip building the stamped copy (every new
+    // session and every login emits one).
+    if (this.options.onEvent === undefined && !this.#guards?.observes(event.type)) return;
     const stamped = { ...event, at: this.options.clock() } as SessionEvent;
     safeEmit(this.options.onEvent, stamped);
     this.#guards?.observe(stamped);

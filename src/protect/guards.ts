@@ -47,6 +47,11 @@ export class ProtectionGuards {
     this.#emit({ type: 'config-warning', reason: 'cookie-secure-false-outside-loopback' });
   }
 
+  /** Whether `observe` needs to see events of this type (the manager skips stamping the rest). */
+  observes(type: SessionEvent['type']): boolean {
+    return this.#guesses !== null && GUESS_EVENTS.has(type);
+  }
+
   /** Watches emitted events: unknown or forged ids from one address past a threshold (checklist BF-07). */
   observe(event: SessionEvent): void {
     if (!this.#guesses || !event.ip || !GUESS_EVENTS.has(event.type)) return;
