@@ -4,7 +4,7 @@ import type { PatchResult, SessionPatch, SessionStore, StoredSession } from '../
 import { isStoredSession } from '../contract.js';
 import { patchConflicts } from '../patch.js';
 import { openDatabase } from './open.js';
-import { decodeFields, encodeFields, rowParams, rowToRecord, type SessionRow } from './row.js';
+import { decodeFields, encodeFields, mergePatchOf, rowParams, rowToRecord, type SessionRow } from './row.js';
 import { migrateSchema, type SqliteTables } from './schema.js';
 import { prepareStatements, type SqliteStatements } from './statements.js';
 
@@ -117,7 +117,15 @@ export class SqliteStore implements SessionStore {
   }
 
   async patch(id: string, patch: SessionPatch): Promise<PatchResult> {
-    return this.patchTransaction(id, patch);
+    if (patch.expect && Object.keys(patch.expect).length > 0) return this.patchTransaction(id, patch);
+    const { changes } = this.statements.mergeFields.run({
+      id,
+      merge: mergePatchOf(patch),
+      last_seen_at: patch.lastSeenAt ?? null,
+      expires_at: patch.expiresAt ?? null,
+    });
+    // Never an upsert: a destroyed or revoked record stays gone (contract: destroy beats patch).
+    return changes === 1 ? 'ok' : 'missing';
   }
 
   async destroy(id: string): Promise<void> {

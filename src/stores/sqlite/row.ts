@@ -1,4 +1,4 @@
-import type { StoredSession } from '../contract.js';
+import type { SessionPatch, StoredSession } from '../contract.js';
 
 /** One row of the sessions table, as better-sqlite3 returns it. */
 export interface SessionRow {
@@ -53,4 +53,18 @@ export function encodeFields(fields: Readonly<Record<string, string>>): string {
 
 export function decodeFields(text: string): Record<string, string> {
   return JSON.parse(text) as Record<string, string>;
+}
+
+/**
+ * A patch's field changes as an RFC 7396 merge patch for `json_patch`: a set field maps to its
+ * sealed string, an unset one to null (a name both set and unset ends up set, as in the other
+ * stores). Built with own data properties, so `__proto__` is a plain key here too.
+ */
+export function mergePatchOf(patch: SessionPatch): string {
+  const merge: Record<string, string | null> = {};
+  const define = (name: string, value: string | null) =>
+    Object.defineProperty(merge, name, { value, enumerable: true, writable: true, configurable: true });
+  for (const name of patch.unset ?? []) define(name, null);
+  for (const [name, value] of Object.entries(patch.set ?? {})) define(name, value);
+  return JSON.stringify(merge);
 }
