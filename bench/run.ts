@@ -5,6 +5,7 @@
  *
  *   npm run bench                 full run: 3 alternating rounds × 3 s, 32 connections (table on stdout and in bench/results/latest.md)
  *   npm run bench:quick           scenarios (a)(b), 2 rounds × 0.4 s, no warm-up: under 60 s (bench/results/quick.md)
+ *   any other options             a partial run, written to bench/results/partial.md (not committed)
  *   tsx bench/run.ts --only=express,redis --duration=5 --rounds=5 --connections=50
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,12 @@ const args = new Map(
   }),
 );
 const quick = args.has('quick');
+/**
+ * Only the default full run replaces results/latest.md (the tables BENCHMARKS.md quotes) and only
+ * the plain quick run replaces results/quick.md; a narrower run (`--only`, `--scenarios`, other
+ * durations) goes to results/partial.md, which git ignores.
+ */
+const resultName = args.size === 0 ? 'latest' : quick && args.size === 1 ? 'quick' : 'partial';
 const settings = {
   duration: Number(args.get('duration') ?? (quick ? 0.4 : 3)),
   warmup: Number(args.get('warmup') ?? (quick ? 0 : 1)),
@@ -201,7 +208,7 @@ async function main() {
   monitor?.close();
   const markdown = render(cells, (Date.now() - started) / 1000);
   process.stdout.write(markdown);
-  const out = fileURLToPath(new URL(`./results/${quick ? 'quick' : 'latest'}.md`, import.meta.url));
+  const out = fileURLToPath(new URL(`./results/${resultName}.md`, import.meta.url));
   mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
   writeFileSync(out, markdown);
 }
