@@ -36,8 +36,10 @@ describe('sealing', () => {
   it('STO-02 opens nothing when the ciphertext is edited, moved or garbled', () => {
     const sealed = seal(ring, 'value', 'session-x\u0000field');
     const body = sealed.slice(sealed.lastIndexOf('.') + 1);
-    const flipped =
-      sealed.slice(0, -body.length) + (body[5] === 'A' ? 'B' : 'A') + body.slice(1).slice(0, 4) + body.slice(5);
+    // Character 5 always changes (to 'B' if it was 'A', else to 'A'): nonce bits, never padding bits.
+    const flipped = sealed.slice(0, -body.length) + body.slice(0, 5) + (body[5] === 'A' ? 'B' : 'A') + body.slice(6);
+    expect(flipped).not.toBe(sealed);
+    expect(flipped.length).toBe(sealed.length);
     expect(open(ring, flipped, 'session-x\u0000field')).toBeNull();
     expect(open(ring, sealed, 'session-y\u0000field')).toBeNull();
     expect(open(ring, sealed, 'session-x\u0000other')).toBeNull();
