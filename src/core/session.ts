@@ -373,6 +373,8 @@ export class Session<D extends object = SessionData> {
    * this before the response is finished, so the client's next request sees the write.
    */
   async commit(): Promise<void> {
+    // The same decision adapters use to skip commit(): they can never skip a write made here.
+    if (!this.needsCommit()) return;
     if (this.#renewDue && this.#persisted) {
       this.#renewDue = false;
       // Periodic renewal is not a privilege change: keep the CSRF secret so forms in flight still work.
@@ -380,11 +382,9 @@ export class Session<D extends object = SessionData> {
     }
     const record = this.#record;
     if (!record) {
-      if (this.#ctx.options.saveUninitialized && !this.#destroyed && this.#client.canIssueCookie) {
-        this.#start();
-        return this.commit();
-      }
-      return;
+      // needsCommit() said saveUninitialized applies: start the session and persist it.
+      this.#start();
+      return this.commit();
     }
     if (!this.#persisted) return this.#ensurePersisted();
     if (this.#dirty.size === 0 && !this.#touchDue) return;

@@ -4,7 +4,7 @@ import type { PatchResult, SessionPatch, SessionStore, StoredSession } from '../
 import { isStoredSession } from '../contract.js';
 import { patchConflicts } from '../patch.js';
 import { openDatabase } from './open.js';
-import { decodeFields, encodeFields, mergePatchOf, rowParams, rowToRecord, type SessionRow } from './row.js';
+import { decodeFields, mergeParams, rowParams, rowToRecord, type SessionRow } from './row.js';
 import { migrateSchema, type SqliteTables } from './schema.js';
 import { prepareStatements, type SqliteStatements } from './statements.js';
 
@@ -77,17 +77,8 @@ export class SqliteStore implements SessionStore {
       const row = st.liveFields.get(id) as { fields: string } | undefined;
       // Never an upsert: a destroyed or revoked record stays gone (contract: destroy beats patch).
       if (!row) return 'missing';
-      const fields = decodeFields(row.fields);
-      if (patchConflicts(fields, patch)) return 'conflict';
-      const next = new Map(Object.entries(fields));
-      for (const name of patch.unset ?? []) next.delete(name);
-      for (const [name, value] of Object.entries(patch.set ?? {})) next.set(name, value);
-      st.update.run({
-        id,
-        fields: encodeFields(Object.fromEntries(next)),
-        last_seen_at: patch.lastSeenAt ?? null,
-        expires_at: patch.expiresAt ?? null,
-      });
+      if (patchConflicts(decodeFields(row.fields), patch)) return 'conflict';
+      st.mergeFields.run(mergeParams(id, patch));
       return 'ok';
     });
     // IMMEDIATE takes the write lock before the read, so two processes cannot both read the old
@@ -117,13 +108,9 @@ export class SqliteStore implements SessionStore {
   }
 
   async patch(id: string, patch: SessionPatch): Promise<PatchResult> {
+    // Compare-and-set needs the current fields first (a transaction); a plain patch is one UPDATE.
     if (patch.expect && Object.keys(patch.expect).length > 0) return this.patchTransaction(id, patch);
-    const { changes } = this.statements.mergeFields.run({
-      id,
-      merge: mergePatchOf(patch),
-      last_seen_at: patch.lastSeenAt ?? null,
-      expires_at: patch.expiresAt ?? null,
-    });
+    const { changes } = this.statements.mergeFields.run(mergeParams(id, patch));
     // Never an upsert: a destroyed or revoked record stays gone (contract: destroy beats patch).
     return changes === 1 ? 'ok' : 'missing';
   }

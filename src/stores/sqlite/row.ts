@@ -56,15 +56,21 @@ export function decodeFields(text: string): Record<string, string> {
 }
 
 /**
- * A patch's field changes as an RFC 7396 merge patch for `json_patch`: a set field maps to its
- * sealed string, an unset one to null (a name both set and unset ends up set, as in the other
- * stores). Built with own data properties, so `__proto__` is a plain key here too.
+ * The parameters of the `mergeFields` statement for a patch. Field changes become an RFC 7396
+ * merge patch for `json_patch`: a set field maps to its sealed string, an unset one to null (a name
+ * both set and unset ends up set, as in the other stores). Built with own data properties, so
+ * `__proto__` is a plain key here too.
  */
-export function mergePatchOf(patch: SessionPatch): string {
+export function mergeParams(id: string, patch: SessionPatch) {
   const merge: Record<string, string | null> = {};
   const define = (name: string, value: string | null) =>
     Object.defineProperty(merge, name, { value, enumerable: true, writable: true, configurable: true });
   for (const name of patch.unset ?? []) define(name, null);
   for (const [name, value] of Object.entries(patch.set ?? {})) define(name, value);
-  return JSON.stringify(merge);
+  return {
+    id,
+    merge: JSON.stringify(merge),
+    last_seen_at: patch.lastSeenAt ?? null,
+    expires_at: patch.expiresAt ?? null,
+  };
 }

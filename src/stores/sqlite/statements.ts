@@ -9,7 +9,6 @@ type StatementName =
   | 'upsert'
   | 'get'
   | 'liveFields'
-  | 'update'
   | 'mergeFields'
   | 'destroy'
   | 'listByUser'
@@ -48,14 +47,10 @@ export function prepareStatements(
     upsert: db.prepare(insert),
     get: db.prepare(`SELECT ${COLUMNS} FROM ${s} WHERE id = ? AND ${live}`),
     liveFields: db.prepare(`SELECT fields FROM ${s} WHERE id = ? AND ${live}`),
-    update: db.prepare(`
-      UPDATE ${s} SET fields = @fields, last_seen_at = coalesce(@last_seen_at, last_seen_at),
-                      expires_at = coalesce(@expires_at, expires_at)
-      WHERE id = @id`),
     /**
-     * A patch without compare-and-set in one statement: `json_patch` (RFC 7396) sets the named
-     * fields and removes those given as null, only on a live row. Fewer statements per write than
-     * read-then-update in a transaction (issue 7).
+     * Every patch's write: `json_patch` (RFC 7396) sets the named fields and removes those given
+     * as null, only on a live row. Alone it is a whole plain patch (one statement, issue 7); a
+     * compare-and-set patch runs it after reading the fields in its transaction.
      */
     mergeFields: db.prepare(`
       UPDATE ${s} SET fields = json_patch(fields, @merge), last_seen_at = coalesce(@last_seen_at, last_seen_at),
