@@ -37,6 +37,7 @@ import { MemoryStore } from '../src/stores/memory/index.js';
 import { postgresStore } from '../src/stores/postgres/index.js';
 import { redisStore } from '../src/stores/redis/index.js';
 import { sqliteStore } from '../src/stores/sqlite/index.js';
+import { pgConnection } from '../test/helpers/postgres.js';
 import { startPrivateRedis } from '../test/helpers/redis-server.js';
 
 const { values: args } = parseArgs({
@@ -337,14 +338,7 @@ async function runRedis(seeded: Seeded): Promise<Row> {
 }
 
 async function runPostgres(seeded: Seeded): Promise<Row> {
-  const url = new URL(args['pg-url']);
-  const pool = new pg.Pool({
-    host: url.hostname,
-    port: Number(url.port || 5432),
-    user: decodeURIComponent(url.username || 'postgres'),
-    database: url.pathname.slice(1) || 'test',
-    max: 10,
-  });
+  const pool = new pg.Pool({ ...pgConnection(args['pg-url']), max: 10 });
   const schema = `custos_scale_${process.pid}`;
   try {
     const store = postgresStore({ pool, schema });

@@ -17,9 +17,9 @@ import { memoryStore } from '../src/stores/memory/index.js';
 import { postgresStore } from '../src/stores/postgres/index.js';
 import { redisStore } from '../src/stores/redis/index.js';
 import { sqliteStore } from '../src/stores/sqlite/index.js';
+import { dropKeysUnder, keysUnder } from '../test/helpers/redis-keys.js';
 import { BENCH_SECRET } from './servers/common.js';
 import { countingPgPool } from './servers/pg-pool.js';
-import { dropPrefix } from './servers/redis-client.js';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const count = Number(arg('sessions') ?? 20_000);
@@ -90,18 +90,13 @@ async function subjects(): Promise<Subject[]> {
       store: redisStore({ client, prefix }),
       bytes: async () => {
         let total = 0;
-        let cursor = '0';
-        do {
-          const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-          cursor = next;
-          const pipeline = client.pipeline();
-          for (const key of keys) pipeline.memory('USAGE', key);
-          for (const [, n] of (await pipeline.exec()) ?? []) total += Number(n ?? 0);
-        } while (cursor !== '0');
+        const pipeline = client.pipeline();
+        for (const key of await keysUnder(client, prefix)) pipeline.memory('USAGE', key);
+        for (const [, n] of (await pipeline.exec()) ?? []) total += Number(n ?? 0);
         return total;
       },
       cleanup: async () => {
-        await dropPrefix(client, prefix);
+        await dropKeysUnder(client, prefix);
         client.disconnect();
       },
     });

@@ -1,10 +1,11 @@
 import { createServer } from 'node:http';
 import { sessions } from '../../src/adapters/express.js';
 import type { SessionStore } from '../../src/stores/contract.js';
+import { dropKeysUnder } from '../../test/helpers/redis-keys.js';
 import { optionalModule, serve } from './common.js';
 import { benchManager } from './custos-manager.js';
 import { custosOps, expressApp } from './express-app.js';
-import { benchPrefix, benchRedis, dropPrefix } from './redis-client.js';
+import { benchPrefix, benchRedis } from './redis-client.js';
 
 await serve(async () => {
   const { redisStore } = await optionalModule<{ redisStore(o: object): SessionStore }>('src/stores/redis/index');
@@ -14,7 +15,7 @@ await serve(async () => {
   return {
     server: createServer(expressApp([sessions(manager)], custosOps)),
     close: async () => {
-      await dropPrefix(client, prefix);
+      await dropKeysUnder(client, prefix);
       client.disconnect();
     },
   };

@@ -1,9 +1,10 @@
 import { createServer } from 'node:http';
 import RedisStore from 'connect-redis';
 import session from 'express-session';
+import { dropKeysUnder } from '../../test/helpers/redis-keys.js';
 import { BENCH_SECRET, serve } from './common.js';
 import { expressApp, expressSessionOps } from './express-app.js';
-import { benchPrefix, benchRedis, dropPrefix } from './redis-client.js';
+import { benchPrefix, benchRedis } from './redis-client.js';
 
 await serve(async () => {
   const client = benchRedis();
@@ -14,7 +15,7 @@ await serve(async () => {
   return {
     server: createServer(expressApp([middleware], expressSessionOps)),
     close: async () => {
-      await dropPrefix(client, prefix);
+      await dropKeysUnder(client, prefix);
       client.disconnect();
     },
   };

@@ -1,27 +1,5 @@
-import { createServer } from 'node:http';
-import { withSessions } from '../../src/adapters/node.js';
 import { serve } from './common.js';
 import { benchManager } from './custos-manager.js';
+import { custosNodeServer } from './node-app.js';
 
-await serve(async () => {
-  let counter = 0;
-  const handler = withSessions<{ n: number }>(benchManager() as never, async (req, res) => {
-    res.setHeader('content-type', 'text/plain');
-    switch (req.url) {
-      case '/read':
-        res.end(String(req.session.get('n') ?? 0));
-        return;
-      case '/write':
-        req.session.set('n', ++counter);
-        break;
-      case '/new':
-        req.session.set('n', 1);
-        break;
-      case '/login':
-        await req.session.login('user-42');
-        break;
-    }
-    res.end('ok');
-  });
-  return { server: createServer(handler) };
-});
+await serve(async () => ({ server: custosNodeServer(benchManager() as never) }));

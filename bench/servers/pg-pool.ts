@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { pgConnection, TEST_PG_URL } from '../../test/helpers/postgres.js';
 
 /** A pool on the machine's PostgreSQL, counting every statement sent (one statement = one round trip). */
 export function countingPgPool(): { pool: pg.Pool; queries: () => number } {
@@ -9,13 +10,6 @@ export function countingPgPool(): { pool: pg.Pool; queries: () => number } {
     count++;
     return original.apply(this, args);
   };
-  const url = new URL(process.env.CUSTOS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
-  const pool = new pg.Pool({
-    host: url.hostname,
-    port: Number(url.port || 5432),
-    user: decodeURIComponent(url.username || 'postgres'),
-    database: url.pathname.slice(1) || 'test',
-    max: 10,
-  });
+  const pool = new pg.Pool({ ...pgConnection(TEST_PG_URL), max: 10 });
   return { pool, queries: () => count };
 }

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import custosSession, { type ExpressSessionStore } from '../../src/adapters/express-session/index.js';
 import { dropSchema, testPool, uniqueSchema } from '../helpers/postgres.js';
+import { dropKeysUnder } from '../helpers/redis-keys.js';
 import { browser } from './helpers/client.js';
 import { keptAfterParallelWrites } from './helpers/parallel.js';
 import { README_SECRET, readmeApp, type SessionFactory } from './helpers/readme-app.js';
@@ -26,12 +27,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
+  await dropKeysUnder(redis, redisPrefix);
   await redis.quit();
   for (const name of NAMES) await dropSchema(pool, schemaFor(name));
   await pool.end();

@@ -10,16 +10,18 @@ export const TEST_PG_URL = process.env.CUSTOS_TEST_PG_URL ?? 'postgres://postgre
  * because pg lets a `connectionString` override `host`/`port`, and outage tests override those.
  */
 export function testPool(config: pg.PoolConfig = {}): pg.Pool {
-  const url = new URL(TEST_PG_URL);
-  return new pg.Pool({
+  return new pg.Pool({ ...pgConnection(TEST_PG_URL), max: 4, connectionTimeoutMillis: 5_000, ...config });
+}
+
+/** Host, port, user and database of a `postgres://` URL, as separate pool settings (see above). */
+export function pgConnection(href: string): pg.PoolConfig {
+  const url = new URL(href);
+  return {
     host: url.hostname,
     port: Number(url.port || 5432),
     user: decodeURIComponent(url.username || 'postgres'),
     database: url.pathname.slice(1) || 'test',
-    max: 4,
-    connectionTimeoutMillis: 5_000,
-    ...config,
-  });
+  };
 }
 
 /** A schema name no other test file (or run) uses: lowercase so it is a plain identifier. */

@@ -5,7 +5,7 @@ import { redisStore } from '../../src/stores/redis/index.js';
 import { makeRecord, makeSealedValue, makeUserId } from '../../src/testing/records.js';
 import { runStoreConformance } from '../../src/testing/store-conformance.js';
 import { type PrivateCluster, startRedisCluster } from '../helpers/redis-cluster.js';
-import { dropKeysUnder } from '../helpers/redis-keys.js';
+import { dropKeysUnder, recordCommands } from '../helpers/redis-keys.js';
 
 let cluster: PrivateCluster;
 let client: Cluster;
@@ -68,12 +68,7 @@ describe('redis cluster specifics', () => {
 
   it('costs one round trip for get and patch (two commands to two nodes in parallel), two for create', async () => {
     const counted = new Cluster(cluster.nodes, { redisOptions: { maxRetriesPerRequest: 1 } });
-    const sent: string[] = [];
-    const original = counted.sendCommand.bind(counted);
-    counted.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
-      sent.push(command.name);
-      return (original as (...args: unknown[]) => unknown)(command, ...rest);
-    }) as typeof counted.sendCommand;
+    const sent = recordCommands(counted);
     try {
       const store = redisStore({ client: counted, prefix });
       const warm = makeRecord();

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { redisStore } from '../../src/stores/redis/index.js';
 import { makeRecord, makeSealedValue } from '../../src/testing/records.js';
 import { runStoreConformance } from '../../src/testing/store-conformance.js';
-import { dropKeysUnder, keysUnder as keysUnderPrefix } from '../helpers/redis-keys.js';
+import { dropKeysUnder, keysUnder as keysUnderPrefix, recordCommands } from '../helpers/redis-keys.js';
 
 const REDIS_URL = process.env.CUSTOS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const runPrefix = `custos-test:${randomBytes(6).toString('hex')}:`;
@@ -36,13 +36,7 @@ runStoreConformance(
 /** A second connection whose commands are counted: each command is one round trip here. */
 function countingClient(): { client: Redis; sent: string[] } {
   const counted = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  const sent: string[] = [];
-  const original = counted.sendCommand.bind(counted);
-  counted.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
-    sent.push(command.name);
-    return (original as (...args: unknown[]) => unknown)(command, ...rest);
-  }) as typeof counted.sendCommand;
-  return { client: counted, sent };
+  return { client: counted, sent: recordCommands(counted) };
 }
 
 /** Every key under a prefix with its type and full content, as an operator's dump would show. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { dropKeysUnder, keysUnder as keysOn, masters } from '../../helpers/redis-keys.js';
 
 /** The shared Redis every machine runs for tests. */
 export const TEST_REDIS_URL = process.env.CUSTOS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -40,22 +41,12 @@ export async function openCluster(nodes: { host: string; port: number }[]): Prom
   return client;
 }
 
-/** Every key under `prefix` on every master, for dumps and cleanup. */
+/** Every key under `prefix` on every master, with the server that holds it (for dumps). */
 export async function keysUnder(client: Redis | Cluster, prefix: string): Promise<Array<{ node: Redis; key: string }>> {
-  const nodes = client instanceof Cluster ? client.nodes('master') : [client];
   const found: Array<{ node: Redis; key: string }> = [];
-  for (const node of nodes) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      for (const key of keys) found.push({ node, key });
-    } while (cursor !== '0');
-  }
+  for (const node of masters(client)) for (const key of await keysOn(node, prefix)) found.push({ node, key });
   return found;
 }
 
-/** Deletes every key under `prefix` (one DEL per key: on a cluster keys of one DEL must share a slot). */
-export async function dropKeys(client: Redis | Cluster, prefix: string): Promise<void> {
-  for (const { node, key } of await keysUnder(client, prefix)) await node.del(key);
-}
+/** Deletes every key under `prefix`. */
+export const dropKeys = dropKeysUnder;

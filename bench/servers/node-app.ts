@@ -1,0 +1,27 @@
+import { createServer, type Server } from 'node:http';
+import { withSessions } from '../../src/adapters/node.js';
+import type { SessionManager } from '../../src/core/manager.js';
+
+/** The four scenario routes on plain `node:http` through custos/node, for any manager (store). */
+export function custosNodeServer(manager: SessionManager<{ n: number }>): Server {
+  let counter = 0;
+  const handler = withSessions<{ n: number }>(manager, async (req, res) => {
+    res.setHeader('content-type', 'text/plain');
+    switch (req.url) {
+      case '/read':
+        res.end(String(req.session.get('n') ?? 0));
+        return;
+      case '/write':
+        req.session.set('n', ++counter);
+        break;
+      case '/new':
+        req.session.set('n', 1);
+        break;
+      case '/login':
+        await req.session.login('user-42');
+        break;
+    }
+    res.end('ok');
+  });
+  return createServer(handler);
+}
