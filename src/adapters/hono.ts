@@ -6,6 +6,7 @@ import type { RequestLike } from '../core/request.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import { resolveClient, type TrustedProxies } from '../protect/proxy.js';
+import { commitAfterRoute } from './error-body.js';
 import { sessionErrorResponse, withSessionHeaders } from './fetch.js';
 
 /** Hono env for apps using custos: `c.get('session')` is typed by your data shape. */
@@ -87,13 +88,7 @@ export function sessions<D extends object = SessionData>(
     }
     c.set('session', session);
     await next();
-    let failure: unknown = c.error instanceof CustosError ? c.error : undefined;
-    try {
-      await session.commit();
-    } catch (error) {
-      if (!(error instanceof CustosError)) throw error;
-      failure ??= error;
-    }
+    const failure = await commitAfterRoute(session, c.error instanceof CustosError ? c.error : undefined);
     const answer = sessionErrorResponse(failure);
     if (answer) {
       c.res = undefined;

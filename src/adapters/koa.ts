@@ -3,7 +3,7 @@ import type { SessionData } from '../core/data.js';
 import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
-import { genericSessionFailure } from './error-body.js';
+import { commitAfterRoute, genericSessionFailure } from './error-body.js';
 import { type NodeAdapterOptions, toRequestLike } from './node-shared.js';
 
 export type { NodeAdapterOptions as KoaAdapterOptions } from './node-shared.js';
@@ -53,13 +53,7 @@ export function sessions<D extends object = SessionData>(
       if (!(error instanceof CustosError)) throw error;
       failure = error;
     }
-    try {
-      await session.commit();
-    } catch (error) {
-      if (!(error instanceof CustosError)) throw error;
-      failure ??= error;
-    }
-    const generic = genericSessionFailure(failure);
+    const generic = genericSessionFailure(await commitAfterRoute(session, failure));
     if (generic) return respondWithFailure(ctx, generic);
     for (const [name, value] of session.responseHeaders()) {
       if (name === 'set-cookie') ctx.append(name, value);

@@ -1,14 +1,7 @@
-/** Parses one Set-Cookie header into name, value and lower-cased attributes (6265bis: names are case-insensitive). */
-export function parseSetCookie(header: string) {
-  const [pair = '', ...rest] = header.split(';');
-  const eq = pair.indexOf('=');
-  const attributes = new Map<string, string>();
-  for (const part of rest) {
-    const [k = '', ...v] = part.trim().split('=');
-    attributes.set(k.toLowerCase(), v.join('='));
-  }
-  return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), attributes };
-}
+// One parser for tests and the published scenario suite (custos/testing).
+export { parseSetCookie } from '../../src/testing/scenario-browser.js';
+
+import { parseSetCookie } from '../../src/testing/scenario-browser.js';
 
 export function setCookies(headers: Record<string, unknown> | Headers): string[] {
   if (headers instanceof Headers) return headers.getSetCookie();
