@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDemo, startDemo } from '../../demo/server.js';
-import { type PrivateRedis, startPrivateRedis, waitFor } from '../helpers/redis-server.js';
+import { type PrivateRedis, startPrivateRedis } from '../helpers/redis-server.js';
+import { waitFor } from '../helpers/wait.js';
 import { secretsEnv, TestClient } from './http-client.js';
 
 /**

@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type RunningDemo, startDemo } from '../../demo/server.js';
 import { dropSchema, TEST_PG_URL, testPool, uniqueSchema } from '../helpers/postgres.js';
 import { startRedisCluster } from '../helpers/redis-cluster.js';
-import { startPrivateRedis, waitFor } from '../helpers/redis-server.js';
+import { startPrivateRedis } from '../helpers/redis-server.js';
+import { waitFor } from '../helpers/wait.js';
 import { secretsEnv, TestClient } from './http-client.js';
 
 const cleanups: Array<() => Promise<void>> = [];

@@ -45,3 +45,12 @@ export function countingPool(pool: pg.Pool): PgPoolLike & { queries: string[] } 
     connect: () => pool.connect(),
   };
 }
+
+/** Kills every backend opened under `applicationName`, as an operator or a failover would: the pids that died. */
+export async function terminateBackends(admin: pg.Pool, applicationName: string): Promise<Set<number>> {
+  const { rows } = await admin.query(
+    'SELECT pid, pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE application_name = $1',
+    [applicationName],
+  );
+  return new Set(rows.filter((r) => r.killed === true).map((r) => r.pid as number));
+}

@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, killRedis, spawnRedis, waitFor } from './redis-server.js';
+import { freePort, killRedis, spawnRedis } from './redis-server.js';
+import { waitFor } from './wait.js';
 
 const run = promisify(execFile);
 

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore } from '../../src/stores/postgres/index.js';
 import { freePort } from '../helpers/ports.js';
-import { dropSchema, testPool, uniqueSchema } from '../helpers/postgres.js';
+import { dropSchema, terminateBackends, testPool, uniqueSchema } from '../helpers/postgres.js';
+import { waitFor } from '../helpers/wait.js';
 import { type Instance, makeManager, setCookies, startInstance } from './support/app.js';
-import { eventually, timed } from './support/timing.js';
+import { timed } from './support/timing.js';
 
 const OUTAGE_BOUND_MS = 1_000 + 1_000; // storeTimeout '1s' + 1 s
 const schema = uniqueSchema('it_outage');
@@ -19,9 +20,6 @@ afterAll(async () => {
   await admin.end();
 });
 
-/** A loopback port with nothing listening on it. */
-const closedPort = freePort;
-
 describe('PostgreSQL outage through the Express adapter', () => {
   it('a pool pointed at a closed port: generic 503 in time, no cookie, the process keeps serving', async () => {
     // A session that exists in the database, made by a healthy instance.
@@ -33,7 +31,11 @@ describe('PostgreSQL outage through the Express adapter', () => {
     await healthyPool.end();
 
     // An instance whose database is unreachable.
-    const deadPool = testPool({ host: '127.0.0.1', port: await closedPort(), connectionTimeoutMillis: 1_000 });
+    const deadPool = testPool({
+      host: '127.0.0.1',
+      port: await freePort() /* nothing listens there */,
+      connectionTimeoutMillis: 1_000,
+    });
     const app = await startInstance(makeManager(postgresStore({ pool: deadPool, schema }), { storeTimeout: '1s' }));
     try {
       const answers = await Promise.all(
@@ -81,11 +83,7 @@ describe('PostgreSQL outage through the Express adapter', () => {
       await Promise.all(Array.from({ length: 6 }, () => app.get('/me', cookie)));
       expect(pool.totalCount).toBeGreaterThan(0);
 
-      const { rows } = await admin.query(
-        'SELECT pid, pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE application_name = $1',
-        [applicationName],
-      );
-      const killed = new Set(rows.filter((r) => r.killed === true).map((r) => r.pid as number));
+      const killed = await terminateBackends(admin, applicationName);
       expect(killed.size).toBeGreaterThan(0);
 
       // Requests racing the disconnects may get a dead connection: a generic 503, never a 500 or a hang.
@@ -98,7 +96,7 @@ describe('PostgreSQL outage through the Express adapter', () => {
       }
 
       // The same pool, store and app recover on fresh connections, with no restart.
-      await eventually(async () => (await app.get('/me', cookie)).status === 200);
+      await waitFor('recovery', async () => (await app.get('/me', cookie)).status === 200);
       for (let i = 0; i < 5; i++) {
         const me = await app.get('/me', cookie);
         expect(me.status).toBe(200);

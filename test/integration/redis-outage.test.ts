@@ -6,9 +6,10 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStore } from '../../src/stores/redis/index.js';
 import { freePort, killRedis, spawnRedis } from '../helpers/redis-server.js';
+import { waitFor } from '../helpers/wait.js';
 import { type Instance, makeManager, setCookies, startInstance } from './support/app.js';
 import { FAIL_FAST, openRedis } from './support/redis.js';
-import { eventually, timed } from './support/timing.js';
+import { timed } from './support/timing.js';
 
 /** storeTimeout '1s' + the 1 s the issue allows: the bound for every answer during the outage. */
 const STORE_TIMEOUT_MS = 1_000;
@@ -97,7 +98,7 @@ describe('Redis outage through the Express adapter', () => {
 
     await startServer();
     // Same client, store, manager and app: ioredis reconnects by itself (polls until it has).
-    await eventually(async () => (await app.get('/me', cookie)).status === 200);
+    await waitFor('recovery', async () => (await app.get('/me', cookie)).status === 200);
     await expectAliceBack(cookie);
     // Writes work again too (the restarted server lost its script cache; the store reloads it).
     expect((await app.post('/inc', cookie)).body.n).toBe(2);
@@ -111,7 +112,7 @@ describe('Redis outage through the Express adapter', () => {
     } finally {
       child!.kill('SIGCONT');
     }
-    await eventually(async () => (await app.get('/me', cookie)).status === 200);
+    await waitFor('recovery', async () => (await app.get('/me', cookie)).status === 200);
     await expectAliceBack(cookie);
   });
 });

@@ -5,7 +5,8 @@ import type { StoredSession } from '../../src/stores/contract.js';
 import { postgresStore } from '../../src/stores/postgres/index.js';
 import { makeRecord } from '../../src/testing/records.js';
 import { freePort } from '../helpers/ports.js';
-import { dropSchema, testPool, uniqueSchema } from '../helpers/postgres.js';
+import { dropSchema, terminateBackends, testPool, uniqueSchema } from '../helpers/postgres.js';
+import { waitFor } from '../helpers/wait.js';
 
 const admin = testPool({ max: 2 });
 const schema = uniqueSchema('outage');
@@ -19,29 +20,13 @@ afterAll(async () => {
   await admin.end();
 });
 
-/** A loopback port with nothing listening on it. */
-const closedPort = freePort;
-
-/** Kills every backend opened under this application_name, as an operator or a failover would. */
-async function terminateBackends(applicationName: string): Promise<number> {
-  const { rows } = await admin.query(
-    'SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE application_name = $1',
-    [applicationName],
-  );
-  return rows.filter((r) => r.killed === true).length;
-}
-
-async function waitFor(condition: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('condition never became true');
-}
-
 describe('postgres store: unreachable server', () => {
   it('rejects when nothing listens on the port', async () => {
-    const pool = testPool({ port: await closedPort(), host: '127.0.0.1', connectionTimeoutMillis: 1_000 });
+    const pool = testPool({
+      port: await freePort() /* nothing listens there */,
+      host: '127.0.0.1',
+      connectionTimeoutMillis: 1_000,
+    });
     const store = postgresStore({ pool, schema });
     try {
       await expect(store.get('any')).rejects.toThrow();
@@ -101,9 +86,9 @@ describe('postgres store: backends terminated mid-use', () => {
       await Promise.all([store.get(record.id), store.get(record.id), store.get(record.id)]);
       expect(pool.idleCount).toBeGreaterThan(0);
 
-      expect(await terminateBackends(applicationName)).toBeGreaterThan(0);
+      expect((await terminateBackends(admin, applicationName)).size).toBeGreaterThan(0);
       // pg reports each dead idle client as a pool 'error' event; without a listener Node would crash.
-      await waitFor(() => poolErrors.length > 0);
+      await waitFor('the pool to notice', () => poolErrors.length > 0);
 
       // The next calls may fail (a dead client handed out in the gap) but must settle, not hang.
       const during = await Promise.allSettled(Array.from({ length: 6 }, () => store.get(record.id)));
@@ -145,9 +130,9 @@ describe('postgres store: backends terminated mid-use', () => {
         () => 'rejected',
       );
       await pausedAfterFirstBatch;
-      expect(await terminateBackends(applicationName)).toBeGreaterThan(0);
+      expect((await terminateBackends(admin, applicationName)).size).toBeGreaterThan(0);
       // The checked-out client is idle between statements here: its 'error' event must be handled.
-      await waitFor(async () => {
+      await waitFor('the pool to notice', async () => {
         const { rows } = await admin.query(
           'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1',
           [applicationName],

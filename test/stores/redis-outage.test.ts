@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisStore, redisStore } from '../../src/stores/redis/index.js';
 import { WRITE_SCRIPT } from '../../src/stores/redis/scripts.js';
 import { makeRecord, makeSealedValue } from '../../src/testing/records.js';
-import { type PrivateRedis, startPrivateRedis, waitFor } from '../helpers/redis-server.js';
+import { type PrivateRedis, startPrivateRedis } from '../helpers/redis-server.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** Generous: the point is "rejects instead of hanging", not a speed claim. */
 const HANG_LIMIT_MS = 8_000;
