@@ -101,25 +101,21 @@ export function accountRoutes(bank: Bank): Router {
   router.post('/password', signedIn, async (req, res) => {
     const u = user(req);
     const next = field(req, 'next');
-    if (!(await bank.users.authenticate(u.name, field(req, 'current')))) {
-      bank.throttle.failed(u.name);
-      res.status(401).send(
+    const refuse = (status: number, text: string) =>
+      res.status(status).send(
         settingsPage(pageContext(bank, req, res), {
           email: u.email,
           freshUntil: null,
-          notice: { kind: 'error', text: 'Your current password was not right.' },
+          notice: { kind: 'error', text },
         }),
       );
+    if (!(await bank.users.authenticate(u.name, field(req, 'current')))) {
+      bank.throttle.failed(u.name);
+      refuse(401, 'Your current password was not right.');
       return;
     }
     if (next.length < 8 || next.length > 256) {
-      res.status(400).send(
-        settingsPage(pageContext(bank, req, res), {
-          email: u.email,
-          freshUntil: null,
-          notice: { kind: 'error', text: 'Choose a new password of 8 to 256 characters.' },
-        }),
-      );
+      refuse(400, 'Choose a new password of 8 to 256 characters.');
       return;
     }
     await bank.users.setPassword(u, next);

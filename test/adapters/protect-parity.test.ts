@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as fastifyAdapter from '../../src/adapters/fastify.js';
 import * as honoAdapter from '../../src/adapters/hono.js';
 import * as koaAdapter from '../../src/adapters/koa.js';
-import { fromFetchResponse, fromNodeHeaders } from './drivers/clients.js';
+import { fromFetchResponse, fromNodeHeaders, injectInto } from './drivers/clients.js';
 
 const HTTPS = { host: 'bank.example', trustedProxies: ['loopback'] as const };
 type Send = (req: { method: string; path: string; headers?: Record<string, string>; body?: string }) => Promise<{
@@ -26,15 +26,7 @@ const apps: Record<string, () => Promise<Send>> = {
     });
     app.get('/', async () => 'ok');
     await app.ready();
-    return async (req) => {
-      const res = await app.inject({
-        method: req.method as 'GET',
-        url: req.path,
-        headers: req.headers,
-        payload: req.body,
-      });
-      return fromNodeHeaders(res.statusCode, res.headers, res.body);
-    };
+    return injectInto(app);
   },
   koa: async () => {
     const app = new Koa();

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import type { ScenarioClient, ScenarioRequest, ScenarioResponse } from '../../../src/testing/index.js';
 
@@ -16,6 +17,21 @@ export function fromNodeHeaders(status: number, headers: RawHeaders, body: strin
     rest[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }
   return { status, setCookie, headers: rest, body };
+}
+
+/** A scenario client for a ready Fastify app, through `app.inject` (no socket). */
+export function injectInto(
+  app: FastifyInstance,
+): (req: Omit<ScenarioRequest, 'headers'> & Partial<Pick<ScenarioRequest, 'headers'>>) => Promise<ScenarioResponse> {
+  return async (req) => {
+    const res = await app.inject({
+      method: req.method as 'GET',
+      url: req.path,
+      headers: req.headers,
+      payload: req.body,
+    });
+    return fromNodeHeaders(res.statusCode, res.headers, res.body);
+  };
 }
 
 export async function fromFetchResponse(response: Response): Promise<ScenarioResponse> {

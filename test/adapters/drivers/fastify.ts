@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { csrf, sessions } from '../../../src/adapters/fastify.js';
 import type { ScenarioDriver, ScenarioSession } from '../../../src/testing/index.js';
-import { fromNodeHeaders } from './clients.js';
+import { injectInto } from './clients.js';
 
 /** Fastify 5 driven with `fastify.inject()` (no socket). */
 export const fastifyDriver: ScenarioDriver = {
@@ -23,17 +23,6 @@ export const fastifyDriver: ScenarioDriver = {
       });
     }
     await app.ready();
-    return {
-      async send(req) {
-        const res = await app.inject({
-          method: req.method as 'GET',
-          url: req.path,
-          headers: req.headers,
-          payload: req.body,
-        });
-        return fromNodeHeaders(res.statusCode, res.headers, res.body);
-      },
-      close: () => app.close(),
-    };
+    return { send: injectInto(app), close: () => app.close() };
   },
 };
