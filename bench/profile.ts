@@ -44,7 +44,7 @@ const started = await startTarget(def, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
 if (!started.ok) throw new Error(`target did not start: ${started.reason}`);
 const target = started.target;
 const cookie = def.kind === 'bare' ? bareCookie() : await sessionCookie(target.url);
-await runLoad(scenarioRequest(target.url, scenario, cookie), { duration: 2, connections: 32 });
+const warm = await runLoad(scenarioRequest(target.url, scenario, cookie), { duration: 2, connections: 32 });
 const result = await runLoad(scenarioRequest(target.url, scenario, cookie), { duration, connections: 32 });
 await target.stop();
 
@@ -77,17 +77,24 @@ for (const n of profile.nodes) {
     inclusive.set(key, (inclusive.get(key) ?? 0) + n.hitCount);
   }
 }
-const pct = (hits: number) => `${((100 * hits) / totalHits).toFixed(1)} %`;
+// Samples of the idle program are not CPU; µs per request spreads the busy samples over every
+// request the profile saw (warm-up included), so two targets' profiles compare line by line.
+const idleHits = profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').reduce((s, n) => s + n.hitCount, 0);
+const usPerHit = (profile.endTime - profile.startTime) / totalHits;
+const requests = warm.total + result.total;
+const pct = (hits: number) =>
+  `${((100 * hits) / totalHits).toFixed(1).padStart(5)} % ${((hits * usPerHit) / requests).toFixed(2).padStart(6)} µs/req`;
 const print = (title: string, map: Map<string, number>, filter: (k: string) => boolean = () => true) => {
   console.log(`\n## ${title}\n`);
   for (const [k, v] of [...map]
     .filter(([k]) => filter(k))
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)) {
-    console.log(`${pct(v).padStart(7)}  ${k}`);
+    console.log(`${pct(v)}  ${k}`);
   }
 };
 console.log(`# ${targetId} scenario (${scenario}): ${Math.round(result.reqPerSec)} req/s under the profiler`);
 console.log(`profile: ${dir}${file}`);
+console.log(`busy CPU on the main thread: ${(((totalHits - idleHits) * usPerHit) / requests).toFixed(1)} µs/req`);
 print('self time', self);
 print('inclusive time, custos code', inclusive, (k) => k.includes('src/'));

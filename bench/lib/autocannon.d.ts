@@ -18,6 +18,8 @@ declare module 'autocannon' {
       requests?: Request[];
       duration?: number;
       amount?: number;
+      /** Seconds before a request counts as timed out. */
+      timeout?: number;
       connections?: number;
       pipelining?: number;
       sampleInt?: number;

@@ -22,6 +22,8 @@ export type Started =
 export interface RunningTarget {
   readonly def: TargetDef;
   readonly port: number;
+  /** The server's process id (under valgrind too: it runs node in its own process). */
+  readonly pid: number;
   readonly url: string;
   readonly prefix: string;
   stats(): Promise<Record<string, number>>;
@@ -49,18 +51,30 @@ export function buildServers(): void {
 
 /**
  * Starts one target in its own process (the load generator stays in this one). `execArgv`
- * adds flags such as `--cpu-prof`.
+ * adds flags such as `--cpu-prof`; `wrapper` runs node under another program (valgrind), which
+ * keeps the process id and passes the IPC channel through.
  */
-export async function startTarget(def: TargetDef, execArgv: string[] = []): Promise<Started> {
+export async function startTarget(
+  def: TargetDef,
+  execArgv: string[] = [],
+  wrapper?: readonly string[],
+): Promise<Started> {
   const prefix = `bench:${def.id}:${process.pid}:`;
   const file = useTsx ? `${benchDir}servers/${def.id}.ts` : `${benchDir}.build/bench/servers/${def.id}.js`;
+  const nodeArgs = [...(useTsx ? ['--import', 'tsx'] : []), ...execArgv];
   const child: ChildProcess = fork(file, [], {
-    execArgv: [...(useTsx ? ['--import', 'tsx'] : []), ...execArgv],
+    ...(wrapper
+      ? { execPath: wrapper[0], execArgv: [...wrapper.slice(1), process.execPath, ...nodeArgs] }
+      : { execArgv: nodeArgs }),
     env: { ...process.env, BENCH_PREFIX: prefix, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const first = await new Promise<{ type: string; port?: number; reason?: string }>((resolve) => {
-    const timer = setTimeout(() => resolve({ type: 'skip', reason: 'did not start within 30 s' }), 30_000);
+    const startLimit = wrapper ? 300_000 : 30_000;
+    const timer = setTimeout(
+      () => resolve({ type: 'skip', reason: `did not start within ${startLimit / 1000} s` }),
+      startLimit,
+    );
     child.once('message', (message) => {
       clearTimeout(timer);
       resolve(message as { type: string; port?: number; reason?: string });
@@ -80,6 +94,7 @@ export async function startTarget(def: TargetDef, execArgv: string[] = []): Prom
     target: {
       def,
       port,
+      pid: child.pid as number,
       url: `http://127.0.0.1:${port}`,
       prefix,
       stats: () =>
@@ -96,7 +111,7 @@ export async function startTarget(def: TargetDef, execArgv: string[] = []): Prom
         if (child.exitCode !== null) return;
         const exited = once(child, 'exit');
         child.send({ type: 'stop' });
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        const timer = setTimeout(() => child.kill('SIGKILL'), wrapper ? 60_000 : 10_000);
         await exited;
         clearTimeout(timer);
       },

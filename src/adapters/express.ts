@@ -5,6 +5,7 @@ import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import type { PreSessionToken } from '../protect/presession.js';
 import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
+import { attachThroughPrototypes } from './express-hooks.js';
 import { commitOnEnd, type NodeAdapterOptions, sendSessionError, toRequestLike } from './node-shared.js';
 
 export { type EnforceHttpsOptions, enforceHttps } from '../protect/https-middleware.js';
@@ -45,8 +46,10 @@ export function sessions<D extends object = SessionData>(
   return function custosSession(req: Request, res: Response, next: NextFunction): void {
     manager.load(toRequestLike(req, options.trustedProxies)).then(
       (session) => {
-        commitOnEnd(res, session);
-        (req as { session: unknown }).session = session;
+        if (!attachThroughPrototypes(req, res, session)) {
+          commitOnEnd(res, session);
+          (req as { session: unknown }).session = session;
+        }
         next();
       },
       (error: unknown) => {

@@ -66,48 +66,77 @@ export interface CommittableSession {
   needsCommit?(): boolean;
 }
 
-type End = (chunk?: unknown, encoding?: unknown, callback?: unknown) => ServerResponse;
-type WriteHead = (...args: unknown[]) => ServerResponse;
+export type End = (chunk?: unknown, encoding?: unknown, callback?: unknown) => ServerResponse;
+export type WriteHead = (...args: unknown[]) => ServerResponse;
+
+/** What one response has done with its session: headers added, end requested. */
+export interface CommitState {
+  applied: boolean;
+  ending: boolean;
+}
+
+/** Adds the session's headers to the response once, unless the headers already went out. */
+export function applyOnce(res: ServerResponse, session: CommittableSession, state: CommitState): void {
+  if (state.applied || res.headersSent) return;
+  state.applied = true;
+  const headers = session.responseHeaders();
+  if (headers.length > 0) applySessionHeaders(res, headers);
+}
 
 /**
- * Makes the response carry the session's headers and wait for its store write: `end()` is held
- * until `commit()` resolves, so the client's next request always sees this one's writes
- * (read-your-writes). If the commit fails before headers went out, the answer becomes a 503.
- * A session with nothing to write (a read inside the touch window) ends at once: no promise,
- * no extra tick on the hot path (issue 7).
+ * Ends a response that carries a session: at once when the session has nothing to write (a read
+ * inside the touch window: no promise, no extra tick, issue 7), otherwise after `commit()`
+ * resolves, so the client's next request sees this one's writes (read-your-writes). A failed
+ * commit becomes the generic 503 without the session's cookie (it names no stored record);
+ * `release` must first make `res.end` the real one again, `end` is the real end of this call.
+ */
+export function endWithSession(
+  res: ServerResponse,
+  session: CommittableSession,
+  state: CommitState,
+  end: () => void,
+  release: () => void,
+): void {
+  if (session.needsCommit?.() === false) {
+    applyOnce(res, session, state);
+    end();
+    return;
+  }
+  session.commit().then(
+    () => {
+      applyOnce(res, session, state);
+      end();
+    },
+    (error: unknown) => {
+      state.applied = true;
+      release();
+      if (!sendSessionError(res, error)) end();
+    },
+  );
+}
+
+/**
+ * Makes the response carry the session's headers and wait for its store write (see
+ * `endWithSession`) by wrapping this response's own `writeHead` and `end`.
  */
 export function commitOnEnd(res: ServerResponse, session: CommittableSession): void {
-  let applied = false;
-  let ending = false;
+  const state: CommitState = { applied: false, ending: false };
   const originalWriteHead = res.writeHead as WriteHead;
   const originalEnd = res.end as End;
-  const apply = () => {
-    if (applied || res.headersSent) return;
-    applied = true;
-    const headers = session.responseHeaders();
-    if (headers.length > 0) applySessionHeaders(res, headers);
-  };
   res.writeHead = function writeHeadWithSession(this: ServerResponse, ...args: unknown[]) {
-    apply();
+    applyOnce(res, session, state);
     return originalWriteHead.apply(this, args);
   } as typeof res.writeHead;
   res.end = function endAfterCommit(this: ServerResponse, chunk?: unknown, encoding?: unknown, callback?: unknown) {
-    if (ending) return this;
-    ending = true;
-    if (session.needsCommit?.() === false) {
-      apply();
-      return originalEnd.call(res, chunk, encoding, callback);
-    }
-    session.commit().then(
+    if (state.ending) return this;
+    state.ending = true;
+    endWithSession(
+      res,
+      session,
+      state,
+      () => originalEnd.call(res, chunk, encoding, callback),
       () => {
-        apply();
-        originalEnd.call(res, chunk, encoding, callback);
-      },
-      (error: unknown) => {
-        // The commit failed: this response must not carry the session's cookie (it names no stored record).
-        applied = true;
         res.end = originalEnd as typeof res.end;
-        if (!sendSessionError(res, error)) originalEnd.call(res, chunk, encoding, callback);
       },
     );
     return this;

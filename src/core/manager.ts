@@ -2,14 +2,13 @@ import { readCookie } from '../cookie/parse.js';
 import { serializeClearingCookie } from '../cookie/serialize.js';
 import { digestsEqual } from '../crypto/compare.js';
 import { randomToken } from '../crypto/random.js';
-import { open, openField } from '../crypto/seal.js';
 import { CustosError } from '../errors.js';
 import { type ResolvedOptions, resolveOptions, type SessionOptions } from '../options.js';
 import { maskToken } from '../protect/csrf-token.js';
 import { ProtectionGuards } from '../protect/guards.js';
 import { issuePreSessionToken, type PreSessionToken, preSessionCheck } from '../protect/presession.js';
 import { type CsrfVerdict, verifyCsrf } from '../protect/verify.js';
-import type { SessionStore, StoredSession } from '../stores/contract.js';
+import type { SessionStore } from '../stores/contract.js';
 import { isCookieStore } from '../stores/cookie/index.js';
 import { SealedCookieMode } from '../stores/cookie/mode.js';
 import type { SessionData } from './data.js';
@@ -17,7 +16,7 @@ import { type SessionEvent, safeEmit } from './events.js';
 import { INTERNAL, recordedClient } from './internal-fields.js';
 import type { ManagerContext } from './manager-context.js';
 import { isAbsoluteExpired, isIdleExpired } from './policy.js';
-import { fieldAad } from './record.js';
+import { openFields } from './record.js';
 import { headerValue, isLoopbackHost, type RequestLike, requestHost } from './request.js';
 import { type ClientContext, Session } from './session.js';
 import { StoreCaller } from './store-call.js';
@@ -144,7 +143,7 @@ export class SessionManager<D extends object = SessionData> {
       this.emit({ type: expired, handle: id, userId: record.userId, ip });
       return anonymous(true);
     }
-    const plain = this.#openFields(record);
+    const plain = openFields(this.options.keyring, record);
     if (!plain) {
       this.emit({ type: 'tampered', handle: id, ip, reason: 'bad-seal' });
       return anonymous(true);
@@ -166,18 +165,6 @@ export class SessionManager<D extends object = SessionData> {
   ): Session<D> | Promise<Session<D>> {
     if (!this.#guards.checkHijack(session as Session<object>, client)) return session;
     return session.destroy().then(() => anonymous(true));
-  }
-
-  /** Opens every field; any failure means the record was edited or moved (checklist STO-02). */
-  #openFields(record: StoredSession): Map<string, string> | null {
-    const plain = new Map<string, string>();
-    const { fields, id } = record;
-    for (const name of Object.keys(fields)) {
-      const json = openField(this.options.keyring, fields[name] as string, id, name);
-      if (json === null) return null;
-      plain.set(name, json);
-    }
-    return plain;
   }
 
   /**
@@ -241,10 +228,10 @@ export class SessionManager<D extends object = SessionData> {
     const out: SessionInfo[] = [];
     for (const record of records) {
       if (isAbsoluteExpired(record, now) || isIdleExpired(record, this.options, now)) continue;
+      const plain = openFields(this.options.keyring, record);
       const client = recordedClient((name) => {
-        const sealed = record.fields[name];
-        const json = sealed === undefined ? null : open(this.options.keyring, sealed, fieldAad(record.id, name));
-        return json === null ? undefined : JSON.parse(json);
+        const json = plain?.get(name);
+        return json === undefined ? undefined : JSON.parse(json);
       });
       out.push({
         handle: record.id,

@@ -8,7 +8,7 @@ import { assertDataKey, encodeValue, type SessionData } from './data.js';
 import { clientFieldJson, INTERNAL } from './internal-fields.js';
 import type { ManagerContext } from './manager-context.js';
 import { needsRenewal, needsTouch, storeExpiry } from './policy.js';
-import { fieldAad, newRecord, sealFields } from './record.js';
+import { fieldAad, newRecord, openFields, sealFields, systemFieldPatch } from './record.js';
 import { mintToken, serializeToken } from './token.js';
 
 export interface LoginOptions<D> {
@@ -312,13 +312,9 @@ export class Session<D extends object = SessionData> {
     const record = this.#record;
     if (!record || !this.#persisted) return false;
     const fresh = await this.#ctx.call('get', () => this.#ctx.store.get(record.id));
-    const plain = new Map<string, string>();
-    for (const [name, sealed] of Object.entries(fresh?.fields ?? {})) {
-      const json = open(this.#ctx.options.keyring, sealed, fieldAad(record.id, name));
-      if (json === null) return this.#forget();
-      plain.set(name, json);
-    }
     if (!fresh || fresh.verifier !== record.verifier) return this.#forget();
+    const plain = openFields(this.#ctx.options.keyring, fresh);
+    if (!plain) return this.#forget();
     this.#record = fresh;
     this.#plain = plain;
     this.#dirty.clear();
@@ -390,9 +386,17 @@ export class Session<D extends object = SessionData> {
     if (this.#dirty.size === 0 && !this.#touchDue) return;
     const unset: string[] = [];
     const written: Array<[string, string]> = [];
+    let internalChanged = false;
     for (const [name, json] of this.#dirty) {
-      if (json === null) unset.push(name);
+      if (name.startsWith('$')) internalChanged = true;
+      else if (json === null) unset.push(name);
       else written.push([name, json]);
+    }
+    if (internalChanged) {
+      // Internal values are stored together in `$sys`: one change rewrites it from all of them.
+      const system = systemFieldPatch(this.#internalAfterCommit(), Object.keys(record.fields));
+      written.push(...system.entries);
+      unset.push(...system.unset);
     }
     const set = sealFields(this.#ctx.options.keyring, record.id, written);
     // The timestamps go to the store only when they move (a touch): a data-only write leaves
@@ -455,6 +459,18 @@ export class Session<D extends object = SessionData> {
   }
 
   // ---- private ---------------------------------------------------------------------------
+
+  /** Every internal (`$`) value as it stands once the pending changes are written. */
+  #internalAfterCommit(): Map<string, string> {
+    const internal = new Map<string, string>();
+    for (const [name, json] of this.#plain) if (name.startsWith('$')) internal.set(name, json);
+    for (const [name, json] of this.#dirty) {
+      if (!name.startsWith('$')) continue;
+      if (json === null) internal.delete(name);
+      else internal.set(name, json);
+    }
+    return internal;
+  }
 
   #current(key: string): string | undefined {
     return this.#currentJson(key);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openFields } from '../../src/core/record.js';
 import type { StoredSession } from '../../src/index.js';
 import { memoryStore } from '../../src/stores/memory/index.js';
 import { sqliteStore } from '../../src/stores/sqlite/index.js';
@@ -135,7 +136,13 @@ describe('storage (checklist §6)', () => {
     expect(record?.userId).toBe('mfa');
     expect(record?.authenticatedAt).toBeTypeOf('number');
     expect(record?.absoluteExpiresAt).toBeGreaterThan(record?.createdAt as number);
-    expect(Object.keys(record?.fields ?? {})).toEqual(expect.arrayContaining(['$auth', '$csrf', '$client']));
+    // The internal values are sealed together in one stored field; opened, all three are there.
+    expect(Object.keys(record?.fields ?? {})).toEqual(['$sys']);
+    const opened = openFields(bank.manager.options.keyring, record as StoredSession);
+    expect([...(opened?.keys() ?? [])]).toEqual(expect.arrayContaining(['$auth', '$csrf', '$client']));
+    const csrfSecret = JSON.parse(opened?.get('$csrf') ?? 'null') as string;
+    expect(csrfSecret).toMatch(/^[\w-]{43,}$/);
+    expect(JSON.stringify(record)).not.toContain(csrfSecret);
     const session = await bank.manager.load({
       method: 'GET',
       url: '/',

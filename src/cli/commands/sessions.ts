@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { exportSessions } from '../../backup/sessions.js';
 import { recordedClient } from '../../core/internal-fields.js';
-import { fieldAad } from '../../core/record.js';
+import { openFields } from '../../core/record.js';
 import type { Keyring } from '../../crypto/keyring.js';
-import { open } from '../../crypto/seal.js';
 import type { StoredSession } from '../../stores/contract.js';
 import { type GlobalOptions, loadKeyring, positiveInt, withStore } from '../config.js';
 import { UsageError } from '../exit-codes.js';
@@ -22,10 +21,10 @@ interface SessionRow {
 /** The user-agent summary is sealed like every field; it opens only with the app's secrets. */
 function deviceOf(record: StoredSession, keyring: Keyring | null): string | null {
   if (keyring === null) return null;
+  const plain = openFields(keyring, record);
   const read = (name: string): unknown => {
-    const sealed = record.fields[name];
-    const json = sealed === undefined ? null : open(keyring, sealed, fieldAad(record.id, name));
-    if (json === null) return undefined;
+    const json = plain?.get(name);
+    if (json === undefined) return undefined;
     try {
       return JSON.parse(json) as unknown;
     } catch {

@@ -1,8 +1,7 @@
 import type { SessionEvent } from '../../core/events.js';
 import type { ManagerContext } from '../../core/manager-context.js';
 import { isAbsoluteExpired, isIdleExpired } from '../../core/policy.js';
-import { fieldAad } from '../../core/record.js';
-import { open } from '../../crypto/seal.js';
+import { openFields } from '../../core/record.js';
 import { CustosError } from '../../errors.js';
 import type { ResolvedOptions } from '../../options.js';
 import type { StoredSession } from '../contract.js';
@@ -69,12 +68,8 @@ export class SealedCookieMode {
     if (revocation && (await ctx.call('get', () => revocation.isRevoked(record)))) {
       return { ok: false, event: { type: 'revoked', reason: 'cookie-revoked', ...about } };
     }
-    const plain = new Map<string, string>();
-    for (const [name, sealed] of Object.entries(record.fields)) {
-      const json = open(keyring, sealed, fieldAad(record.id, name));
-      if (json === null) return { ok: false, event: { type: 'tampered', reason: 'bad-seal', ...about } };
-      plain.set(name, json);
-    }
+    const plain = openFields(keyring, record);
+    if (!plain) return { ok: false, event: { type: 'tampered', reason: 'bad-seal', ...about } };
     (ctx.store as RequestCookieStore).adopt(record);
     return { ok: true, record, plain, reissue: opened.oldKey };
   }
