@@ -39,16 +39,23 @@ const pending = new WeakMap<object, Pending>();
 /** Express's base response prototype → the hooks installed on it. */
 const installed = new WeakMap<object, Hooks>();
 
+/**
+ * The first object up `obj`'s prototype chain that is not an app's own `app.request` /
+ * `app.response`. A mounted sub-app's `app.request` inherits from its parent's (Express sets
+ * that on mount), so the chain can hold several app objects before the shared one.
+ */
+function sharedBase(obj: object): object | null {
+  let proto = Object.getPrototypeOf(obj) as object | null;
+  // `app.request` and `app.response` carry the app; the objects they inherit from are shared.
+  if (!proto || !Object.hasOwn(proto, 'app')) return null;
+  while (proto && Object.hasOwn(proto, 'app')) proto = Object.getPrototypeOf(proto) as object | null;
+  return proto;
+}
+
 /** Express's shared base prototypes, when these objects come from an Express app. */
 function expressBases(req: IncomingMessage, res: ServerResponse): { request: object; response: object } | null {
-  const appRequest = Object.getPrototypeOf(req) as object | null;
-  const appResponse = Object.getPrototypeOf(res) as object | null;
-  // `app.request` and `app.response` carry the app; the objects they inherit from are shared.
-  if (!appRequest || !appResponse || !Object.hasOwn(appRequest, 'app') || !Object.hasOwn(appResponse, 'app')) {
-    return null;
-  }
-  const request = Object.getPrototypeOf(appRequest) as object | null;
-  const response = Object.getPrototypeOf(appResponse) as object | null;
+  const request = sharedBase(req);
+  const response = sharedBase(res);
   return request && response ? { request, response } : null;
 }
 
