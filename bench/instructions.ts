@@ -9,7 +9,7 @@
  * target alike): under valgrind a background compiler thread finishes its work late and
  * unpredictably, and its instructions would land in whichever window was open.
  *
- *   npm run bench:instructions                               every pair (about an hour, one core)
+ *   npm run bench:instructions                               every pair (about two hours of one core)
  *   tsx bench/instructions.ts --only=express --scenarios=ab  a subset → results/instructions-partial.md
  *   options: --warmup=12000 --requests=3000 --connections=8
  *
