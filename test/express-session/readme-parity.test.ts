@@ -103,7 +103,10 @@ describe.each(implementations)('README examples with %s', (_label, session) => {
     expect(expires - Date.now()).toBeGreaterThan(55_000);
     expect(expires - Date.now()).toBeLessThanOrEqual(60_000);
     const facts = (await user.get('/facts')).body;
-    expect(facts.originalMaxAge).toBe(60_000);
+    // express-session recomputes originalMaxAge from the stored expiry, so on a loaded machine it
+    // can come back a few milliseconds short (59,997 in one clean-clone CI run).
+    expect(facts.originalMaxAge).toBeGreaterThan(60_000 - 1_000);
+    expect(facts.originalMaxAge).toBeLessThanOrEqual(60_000);
     expect(facts.maxAge).toBeGreaterThan(55_000);
     expect(facts.maxAge).toBeLessThanOrEqual(60_000);
     expect(facts.httpOnly).toBe(true);
