@@ -11,12 +11,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createCipheriv } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Keyring } from '../src/crypto/keyring.js';
 import { seal } from '../src/crypto/seal.js';
+import { callgrindWrapper, instructionsIn } from './lib/callgrind.js';
 import { BENCH_SECRET } from './servers/common.js';
 
 const OPERATIONS = {
@@ -50,13 +51,12 @@ function child(operation: Operation, iterations: number): void {
 
 /** Instructions the whole process executed for `iterations` calls after the warm-up. */
 function collected(operation: Operation, iterations: number, dir: string): number {
-  const file = join(dir, `${iterations}.out`);
+  const runDir = mkdtempSync(join(dir, 'run-'));
+  const [valgrind, ...valgrindArgs] = callgrindWrapper(runDir) as [string, ...string[]];
   execFileSync(
-    'valgrind',
+    valgrind,
     [
-      '--tool=callgrind',
-      '--quiet',
-      `--callgrind-out-file=${file}`,
+      ...valgrindArgs,
       process.execPath,
       // As in bench/instructions.ts: no background compiler thread finishing work at random times.
       '--no-concurrent-recompilation',
@@ -69,9 +69,9 @@ function collected(operation: Operation, iterations: number, dir: string): numbe
     ],
     { stdio: 'ignore' },
   );
-  const total = /^(?:summary|totals):\s+(\d+)/m.exec(readFileSync(file, 'utf8'));
-  if (!total?.[1]) throw new Error(`callgrind wrote no total for ${operation}`);
-  return Number(total[1]);
+  const [file] = readdirSync(runDir);
+  if (!file) throw new Error(`callgrind wrote nothing for ${operation}`);
+  return instructionsIn(join(runDir, file));
 }
 
 if (process.argv[2] === '--child') {

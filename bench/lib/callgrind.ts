@@ -41,7 +41,12 @@ export function dumpInstructions(pid: number, outDir: string): number {
     .sort((a, b) => statSync(join(outDir, b)).mtimeMs - statSync(join(outDir, a)).mtimeMs);
   const file = dumps[0];
   if (!file) throw new Error(`callgrind wrote no dump for process ${pid}`);
-  const summary = /^summary:\s+(\d+)/m.exec(readFileSync(join(outDir, file), 'utf8'));
-  if (!summary?.[1]) throw new Error(`no summary line in ${file}`);
-  return Number(summary[1]);
+  return instructionsIn(join(outDir, file));
+}
+
+/** The instructions counted in one callgrind output file (a dump or the file written at exit). */
+export function instructionsIn(file: string): number {
+  const total = /^(?:summary|totals):\s+(\d+)/m.exec(readFileSync(file, 'utf8'));
+  if (!total?.[1]) throw new Error(`no instruction total in ${file}`);
+  return Number(total[1]);
 }

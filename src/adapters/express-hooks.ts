@@ -115,10 +115,13 @@ export function attachThroughPrototypes(
     install(bases);
     return false;
   }
-  if (res.end !== hooks.end || res.writeHead !== hooks.writeHead || pending.has(res) || Object.hasOwn(req, 'session')) {
-    return false;
-  }
-  if ((req as { res?: unknown }).res !== res) return false;
+  const usable =
+    res.end === hooks.end &&
+    res.writeHead === hooks.writeHead &&
+    (req as { res?: unknown }).res === res &&
+    !pending.has(res) &&
+    !Object.hasOwn(req, 'session');
+  if (!usable) return false;
   pending.set(res, { session, state: { applied: false, ending: false } });
   return true;
 }

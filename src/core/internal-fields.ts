@@ -1,3 +1,7 @@
+import type { Keyring } from '../crypto/keyring.js';
+import type { StoredSession } from '../stores/contract.js';
+import { openFields } from './record.js';
+
 /** Sealed fields the core keeps for itself; user keys can never start with `$`. */
 export const INTERNAL = {
   /** Synchronizer CSRF secret (checklist CSRF-02). */
@@ -31,6 +35,23 @@ export function recordedClient(read: (name: string) => unknown): ClientFields {
     return { device: text(client.device), ip: text(client.ip) };
   }
   return { device: text(read(LEGACY.device)), ip: text(read(LEGACY.ip)) };
+}
+
+/**
+ * The recorded client of a stored record (device lists, `custos sessions`): its fields opened with
+ * the keyring; unknown when they do not open.
+ */
+export function storedClient(keyring: Keyring, record: Pick<StoredSession, 'id' | 'fields'>): ClientFields {
+  const plain = openFields(keyring, record);
+  return recordedClient((name) => {
+    const json = plain?.get(name);
+    if (json === undefined) return undefined;
+    try {
+      return JSON.parse(json) as unknown;
+    } catch {
+      return undefined;
+    }
+  });
 }
 
 /** The `$client` JSON for a request's client, or undefined when nothing is known about it. */

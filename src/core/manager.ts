@@ -13,7 +13,7 @@ import { isCookieStore } from '../stores/cookie/index.js';
 import { SealedCookieMode } from '../stores/cookie/mode.js';
 import type { SessionData } from './data.js';
 import { type SessionEvent, safeEmit } from './events.js';
-import { INTERNAL, recordedClient } from './internal-fields.js';
+import { INTERNAL, storedClient } from './internal-fields.js';
 import type { ManagerContext } from './manager-context.js';
 import { isAbsoluteExpired, isIdleExpired } from './policy.js';
 import { openFields } from './record.js';
@@ -228,11 +228,7 @@ export class SessionManager<D extends object = SessionData> {
     const out: SessionInfo[] = [];
     for (const record of records) {
       if (isAbsoluteExpired(record, now) || isIdleExpired(record, this.options, now)) continue;
-      const plain = openFields(this.options.keyring, record);
-      const client = recordedClient((name) => {
-        const json = plain?.get(name);
-        return json === undefined ? undefined : JSON.parse(json);
-      });
+      const client = storedClient(this.options.keyring, record);
       out.push({
         handle: record.id,
         current: record.id === currentHandle,

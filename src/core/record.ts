@@ -18,7 +18,8 @@ export const SYSTEM_FIELD = '$sys';
 /** JSON.stringify escapes every control character, so U+0001 never occurs inside a JSON text. */
 const SEPARATOR = '\u0001';
 
-const isInternal = (name: string) => name.charCodeAt(0) === 36; // '$'
+/** Whether a field name is one of custos' own (`$…`); user keys can never start with `$`. */
+export const isInternal = (name: string) => name.charCodeAt(0) === 36; // '$'
 
 /**
  * Seals plaintext JSON fields for record `id` (checklist STO-02: AAD = record id + field name).

@@ -8,7 +8,7 @@ import { assertDataKey, encodeValue, type SessionData } from './data.js';
 import { clientFieldJson, INTERNAL } from './internal-fields.js';
 import type { ManagerContext } from './manager-context.js';
 import { needsRenewal, needsTouch, storeExpiry } from './policy.js';
-import { fieldAad, newRecord, openFields, sealFields, systemFieldPatch } from './record.js';
+import { fieldAad, isInternal, newRecord, openFields, sealFields, systemFieldPatch } from './record.js';
 import { mintToken, serializeToken } from './token.js';
 
 export interface LoginOptions<D> {
@@ -155,7 +155,7 @@ export class Session<D extends object = SessionData> {
     const out: Record<string, unknown> = {};
     const keys = new Set([...this.#plain.keys(), ...this.#dirty.keys()]);
     for (const key of keys) {
-      if (key.startsWith('$')) continue;
+      if (isInternal(key)) continue;
       const value = this.#read(key);
       if (value !== undefined) out[key] = value;
     }
@@ -388,7 +388,7 @@ export class Session<D extends object = SessionData> {
     const written: Array<[string, string]> = [];
     let internalChanged = false;
     for (const [name, json] of this.#dirty) {
-      if (name.startsWith('$')) internalChanged = true;
+      if (isInternal(name)) internalChanged = true;
       else if (json === null) unset.push(name);
       else written.push([name, json]);
     }
@@ -463,9 +463,9 @@ export class Session<D extends object = SessionData> {
   /** Every internal (`$`) value as it stands once the pending changes are written. */
   #internalAfterCommit(): Map<string, string> {
     const internal = new Map<string, string>();
-    for (const [name, json] of this.#plain) if (name.startsWith('$')) internal.set(name, json);
+    for (const [name, json] of this.#plain) if (isInternal(name)) internal.set(name, json);
     for (const [name, json] of this.#dirty) {
-      if (!name.startsWith('$')) continue;
+      if (!isInternal(name)) continue;
       if (json === null) internal.delete(name);
       else internal.set(name, json);
     }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { exportSessions } from '../../backup/sessions.js';
-import { recordedClient } from '../../core/internal-fields.js';
-import { openFields } from '../../core/record.js';
+import { storedClient } from '../../core/internal-fields.js';
 import type { Keyring } from '../../crypto/keyring.js';
 import type { StoredSession } from '../../stores/contract.js';
 import { type GlobalOptions, loadKeyring, positiveInt, withStore } from '../config.js';
@@ -20,18 +19,7 @@ interface SessionRow {
 
 /** The user-agent summary is sealed like every field; it opens only with the app's secrets. */
 function deviceOf(record: StoredSession, keyring: Keyring | null): string | null {
-  if (keyring === null) return null;
-  const plain = openFields(keyring, record);
-  const read = (name: string): unknown => {
-    const json = plain?.get(name);
-    if (json === undefined) return undefined;
-    try {
-      return JSON.parse(json) as unknown;
-    } catch {
-      return undefined;
-    }
-  };
-  return recordedClient(read).device ?? null;
+  return keyring === null ? null : (storedClient(keyring, record).device ?? null);
 }
 
 function toRow(record: StoredSession, keyring: Keyring | null): SessionRow {
