@@ -94,7 +94,7 @@ export function cliScenarios(label: string, makeTarget: () => Promise<CliTarget>
       const id = user();
       const [c1, c2] = [await logIn(store, id), await logIn(store, id)];
       const one = await run('sessions', 'revoke', a.handle);
-      expect(one.code).toBe(0);
+      expect(one.code, one.stderr).toBe(0);
       expect((await whoIs(store, a.cookie)).userId).toBeNull();
       expect((await whoIs(store, b.cookie)).userId).toBe(b.userId);
       const again = await run('sessions', 'revoke', a.handle);
@@ -105,6 +105,28 @@ export function cliScenarios(label: string, makeTarget: () => Promise<CliTarget>
       expect((await whoIs(store, c1.cookie)).userId).toBeNull();
       expect((await whoIs(store, c2.cookie)).userId).toBeNull();
       expect((await whoIs(store, b.cookie)).userId).toBe(b.userId);
+    });
+
+    it('a handle that starts with "-" (1 in 64) is revoked like any other, with or without "--"', async () => {
+      const dashed = async () => {
+        for (let attempt = 0; attempt < 2000; attempt++) {
+          const session = await logIn(store, user());
+          if (session.handle.startsWith('-')) return session;
+          await store.destroy(session.handle);
+        }
+        throw new Error('2000 logins without a handle starting with "-"');
+      };
+      const [plain, afterDashes, bystander] = [await dashed(), await dashed(), await logIn(store, user())];
+      const one = await run('sessions', 'revoke', plain.handle);
+      expect(one.stderr).toBe('');
+      expect(one.stdout).toBe(`revoked session ${plain.handle} of user ${plain.userId}\n`);
+      expect((await run('sessions', 'revoke', '--', afterDashes.handle)).code).toBe(0);
+      expect((await whoIs(store, plain.cookie)).userId).toBeNull();
+      expect((await whoIs(store, afterDashes.cookie)).userId).toBeNull();
+      expect((await whoIs(store, bystander.cookie)).userId).toBe(bystander.userId);
+      const again = await run('sessions', 'revoke', plain.handle);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toBe(`custos: no live session with handle ${plain.handle}, and no option has that name\n`);
     });
 
     it('backup, wipe (revoke --all), restore: the same cookies work again', async () => {

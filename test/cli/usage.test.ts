@@ -66,6 +66,18 @@ describe('custos usage and exit codes', () => {
     });
   });
 
+  it('sessions revoke tells a mistyped option from a handle that starts with "-"', async () => {
+    const [typo, notHandle, two] = await Promise.all([
+      cli.run(['sessions', 'revoke', '--usr', 'bob', '--store', 'memory:']),
+      cli.run(['sessions', 'revoke', '-x', '--store', 'memory:']),
+      cli.run(['sessions', 'revoke', 'abc', 'def', '--store', 'memory:']),
+    ]);
+    expect([typo.code, notHandle.code, two.code]).toEqual([1, 1, 1]);
+    expect(typo.stderr).toBe("custos: unknown option '--usr'\n");
+    expect(notHandle.stderr).toBe('custos: no live session with handle -x, and no option has that name\n');
+    expect(two.stderr).toBe('custos: give one handle at a time (see `sessions list`)\n');
+  });
+
   it('a store that cannot be reached exits 2 with one line naming it (no password)', async () => {
     const stores = [
       'redis://:hunter2-password@127.0.0.1:1',

@@ -90,7 +90,18 @@ interface RevokeOptions extends GlobalOptions {
   all?: boolean;
 }
 
-async function revoke(handle: string | undefined, options: RevokeOptions): Promise<void> {
+/**
+ * `args` are the command's operands. Handles are base64url and 1 in 64 starts with `-`, so the
+ * command lets unknown options through as operands (commander would refuse `-UNjK…` as an option)
+ * and tells a mistyped option from a handle here.
+ */
+async function revoke(args: readonly string[], options: RevokeOptions): Promise<void> {
+  const [handle, ...extra] = args;
+  if (extra.length > 0) {
+    throw new UsageError(
+      handle?.startsWith('-') ? `unknown option '${handle}'` : 'give one handle at a time (see `sessions list`)',
+    );
+  }
   const chosen = [handle !== undefined, options.user !== undefined, options.all === true].filter(Boolean).length;
   if (chosen !== 1) throw new UsageError('give exactly one of <handle>, --user <user> or --all');
   await withStore(options, async ({ store }) => {
@@ -106,7 +117,10 @@ async function revoke(handle: string | undefined, options: RevokeOptions): Promi
       return;
     }
     const record = await store.get(handle as string);
-    if (!record) throw new UsageError(`no live session with handle ${handle}`);
+    if (!record) {
+      const orOption = (handle as string).startsWith('-') ? ', and no option has that name' : '';
+      throw new UsageError(`no live session with handle ${handle}${orOption}`);
+    }
     await store.destroy(record.id);
     out(`revoked session ${record.id}${record.userId === null ? '' : ` of user ${record.userId}`}`);
   });
@@ -127,5 +141,7 @@ export function registerSessions(program: Command): void {
     .argument('[handle]', 'the public handle shown by `sessions list`')
     .option('--user <user>', 'revoke every session of this user')
     .option('--all', 'revoke every session of every user (global epoch, no scan)')
-    .action((handle: string | undefined, _options, command: Command) => revoke(handle, command.optsWithGlobals()));
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action((_handle, _options, command: Command) => revoke(command.args, command.optsWithGlobals()));
 }
