@@ -1,16 +1,49 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** A loopback TCP port nobody listens on right now (to start a server on, or to find closed). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * The kernel's ephemeral range (Linux), where listen(0) and every outgoing connection get their
+ * ports. A port picked there can be handed to some process's outgoing connection between our
+ * check and a server's bind, and the server then exits with "Address already in use" (a private
+ * redis-server did, once, in a CI run).
+ */
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isInteger(low) && Number.isInteger(high)) return [low!, high!];
+  } catch {
+    // Not Linux: assume the IANA range.
+  }
+  return [49152, 65535];
+}
+
+function listensOn(port: number): Promise<number | null> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.once('error', () => resolve(null));
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : null));
     });
   });
+}
+
+const LOWEST = 10_000;
+
+/**
+ * A loopback TCP port nobody listens on right now (to start a server on, or to find closed),
+ * chosen at random below the ephemeral range so no outgoing connection can take it meanwhile.
+ */
+export async function freePort(): Promise<number> {
+  const [low] = ephemeralRange();
+  if (low - LOWEST >= 1_000) {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const port = await listensOn(LOWEST + Math.floor(Math.random() * (low - LOWEST)));
+      if (port !== null) return port;
+    }
+  }
+  const port = await listensOn(0);
+  if (port === null) throw new Error('no free loopback port');
+  return port;
 }

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, killRedis, spawnRedis } from './redis-server.js';
+import { freePort, killRedis, spawnRedisOnFreePort } from './redis-server.js';
 import { waitFor } from './wait.js';
 
 const run = promisify(execFile);
@@ -35,22 +35,19 @@ export async function startRedisCluster(): Promise<PrivateCluster> {
   };
   try {
     for (let i = 0; i < 3; i++) {
-      const port = await freePort();
-      // The bus port is chosen too: the default (port + 10000) may be taken on a busy machine.
-      const busPort = await freePort();
+      const { child, port } = await spawnRedisOnFreePort(dir, async (port) => [
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        join(dir, `nodes-${port}.conf`),
+        // The bus port is chosen too: the default (port + 10000) may be taken on a busy machine.
+        '--cluster-port',
+        String(await freePort()),
+        '--cluster-node-timeout',
+        '5000',
+      ]);
       ports.push(port);
-      children.push(
-        await spawnRedis(port, dir, [
-          '--cluster-enabled',
-          'yes',
-          '--cluster-config-file',
-          join(dir, `nodes-${port}.conf`),
-          '--cluster-port',
-          String(busPort),
-          '--cluster-node-timeout',
-          '5000',
-        ]),
-      );
+      children.push(child);
     }
     await run('redis-cli', [
       '--cluster',

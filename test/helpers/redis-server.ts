@@ -30,12 +30,36 @@ export async function spawnRedis(port: number, dir: string, extra: readonly stri
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extra],
     { stdio: 'ignore' },
   );
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`redis-server on port ${port} exited with ${code}`))),
-  );
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new RedisExited(port, code))));
   exited.catch(() => {});
   await Promise.race([waitFor(`redis-server on port ${port}`, () => answersPing(port)), exited]);
   return child;
+}
+
+/** The server process ended before it answered, typically because its port was taken. */
+class RedisExited extends Error {
+  constructor(port: number, code: number | null) {
+    super(`redis-server on port ${port} exited with ${code}`);
+  }
+}
+
+/**
+ * {@link spawnRedis} on a free port, and on another one if the server exits before answering: a
+ * port free when checked can still be bound by another test process before redis-server binds it.
+ * `extra` gives the arguments for a port (it may pick more ports itself).
+ */
+export async function spawnRedisOnFreePort(
+  dir: string,
+  extra: (port: number) => Promise<readonly string[]> = async () => [],
+): Promise<{ child: ChildProcess; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return { child: await spawnRedis(port, dir, await extra(port)), port };
+    } catch (error) {
+      if (attempt === 3 || !(error instanceof RedisExited)) throw error;
+    }
+  }
 }
 
 /** Kills a server process hard (an outage, not a shutdown) and waits for it to be gone. */
@@ -61,9 +85,10 @@ export interface PrivateRedis {
 }
 
 export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'custos-redis-'));
-  let child: ChildProcess | undefined = await spawnRedis(port, dir);
+  const started = await spawnRedisOnFreePort(dir);
+  const port = started.port;
+  let child: ChildProcess | undefined = started.child;
   return {
     port,
     url: `redis://127.0.0.1:${port}`,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStore } from '../../src/stores/redis/index.js';
-import { freePort, killRedis, spawnRedis } from '../helpers/redis-server.js';
+import { killRedis, spawnRedis, spawnRedisOnFreePort } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait.js';
 import { type Instance, makeManager, setCookies, startInstance } from './support/app.js';
 import { FAIL_FAST, openRedis } from './support/redis.js';
@@ -26,17 +26,18 @@ const OUTAGE_BOUND_MS = STORE_TIMEOUT_MS + 1_000;
 let port: number;
 let dir: string;
 let child: ChildProcess | undefined;
+/** Every write on disk before it is acknowledged, so a killed server comes back with all of them. */
+const durable = ['--appendonly', 'yes', '--appendfsync', 'always'];
 const startServer = async () => {
-  child = await spawnRedis(port, dir, ['--appendonly', 'yes', '--appendfsync', 'always']);
+  child = await spawnRedis(port, dir, durable);
 };
 
 let redis: Awaited<ReturnType<typeof openRedis>>;
 let app: Instance;
 
 beforeAll(async () => {
-  port = await freePort();
   dir = await mkdtemp(join(tmpdir(), 'custos-it-redis-outage-'));
-  await startServer();
+  ({ child, port } = await spawnRedisOnFreePort(dir, async () => durable));
   redis = await openRedis(`redis://127.0.0.1:${port}`, FAIL_FAST);
   const store = redisStore({ client: redis.client as Redis, prefix: 'it-outage:' });
   app = await startInstance(makeManager(store, { storeTimeout: '1s' }));
