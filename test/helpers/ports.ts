@@ -2,19 +2,19 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /**
- * The kernel's ephemeral range (Linux), where listen(0) and every outgoing connection get their
- * ports. A port picked there can be handed to some process's outgoing connection between our
- * check and a server's bind, and the server then exits with "Address already in use" (a private
- * redis-server did, once, in a CI run).
+ * Where the kernel's ephemeral range (Linux) starts: listen(0) and every outgoing connection get
+ * their ports there. A port picked there can be handed to some process's outgoing connection
+ * between our check and a server's bind, and the server then exits with "Address already in use"
+ * (a private redis-server did, once, in a CI run).
  */
-function ephemeralRange(): [number, number] {
+function ephemeralLow(): number {
   try {
-    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    if (Number.isInteger(low) && Number.isInteger(high)) return [low!, high!];
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (Number.isInteger(low)) return low;
   } catch {
     // Not Linux: assume the IANA range.
   }
-  return [49152, 65535];
+  return 49152;
 }
 
 function listensOn(port: number): Promise<number | null> {
@@ -36,7 +36,7 @@ const LOWEST = 10_000;
  * chosen at random below the ephemeral range so no outgoing connection can take it meanwhile.
  */
 export async function freePort(): Promise<number> {
-  const [low] = ephemeralRange();
+  const low = ephemeralLow();
   if (low - LOWEST >= 1_000) {
     for (let attempt = 0; attempt < 50; attempt++) {
       const port = await listensOn(LOWEST + Math.floor(Math.random() * (low - LOWEST)));
