@@ -1,6 +1,9 @@
 /**
- * Typed lifecycle and security events (DESIGN decision 9). They carry the public handle or
- * nothing, never a token, a CSRF token or session data (checklist STO-05).
+ * Typed lifecycle and security events (DESIGN decision 9). They carry a keyed hash of the
+ * session's handle, never the handle itself, a token, a CSRF token or session data: OWASP's
+ * Session Management Cheat Sheet ("log a salted-hash of the session ID instead of the session
+ * ID itself"), checklist STO-05. The handle is a third of the cookie value; a log reader must
+ * not learn it.
  */
 export type SessionEventType =
   | 'created'
@@ -24,8 +27,12 @@ export interface SessionEvent {
   readonly type: SessionEventType;
   /** Epoch milliseconds, from the configured clock. */
   readonly at: number;
-  /** Public session handle, when one is known. */
-  readonly handle?: string;
+  /**
+   * `HMAC-SHA256(log key, handle)`, 128 bits in base64url, when a session is known: the same
+   * session gives the same value across events and instances sharing the secrets, so log lines
+   * can be correlated; `manager.sidHash(handle)` maps a device-list handle to it.
+   */
+  readonly sidHash?: string;
   readonly userId?: string | null;
   /** Client address as seen by the adapter (trusted proxies only). */
   readonly ip?: string;
@@ -34,6 +41,9 @@ export interface SessionEvent {
   /** For `revoked`: how many sessions were ended. */
   readonly count?: number;
 }
+
+/** What emitters hand the manager: the raw handle, which `emit` replaces by its `sidHash`. */
+export type EventInput = Omit<SessionEvent, 'at' | 'sidHash'> & { readonly handle?: string };
 
 export type EventListener = (event: SessionEvent) => void;
 

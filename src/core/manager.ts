@@ -1,6 +1,7 @@
 import { readCookie } from '../cookie/parse.js';
 import { serializeClearingCookie } from '../cookie/serialize.js';
 import { digestsEqual } from '../crypto/compare.js';
+import { sessionLogHash } from '../crypto/log-hash.js';
 import { randomToken } from '../crypto/random.js';
 import { CustosError } from '../errors.js';
 import { type ResolvedOptions, resolveOptions, type SessionOptions } from '../options.js';
@@ -12,7 +13,7 @@ import type { SessionStore } from '../stores/contract.js';
 import { isCookieStore } from '../stores/cookie/index.js';
 import { SealedCookieMode } from '../stores/cookie/mode.js';
 import type { SessionData } from './data.js';
-import { type SessionEvent, safeEmit } from './events.js';
+import { type EventInput, type SessionEvent, safeEmit } from './events.js';
 import { INTERNAL, storedClient } from './internal-fields.js';
 import type { ManagerContext } from './manager-context.js';
 import { isAbsoluteExpired, isIdleExpired } from './policy.js';
@@ -73,13 +74,25 @@ export class SessionManager<D extends object = SessionData> {
   }
 
   /** Sends an event to `onEvent`, stamped with the clock. */
-  emit(event: Omit<SessionEvent, 'at'>): void {
+  emit(event: EventInput): void {
     // No listener and nothing the guards count: skip building the stamped copy (every new
     // session and every login emits one).
     if (this.options.onEvent === undefined && !this.#guards?.observes(event.type)) return;
-    const stamped = { ...event, at: this.options.clock() } as SessionEvent;
+    const { handle, ...rest } = event;
+    const stamped: SessionEvent =
+      handle === undefined
+        ? { ...rest, at: this.options.clock() }
+        : { ...rest, sidHash: this.sidHash(handle), at: this.options.clock() };
     safeEmit(this.options.onEvent, stamped);
     this.#guards?.observe(stamped);
+  }
+
+  /**
+   * The `sidHash` that events carry for the session with this public handle (checklist
+   * STO-05): how an operator finds a device-list entry's log lines.
+   */
+  sidHash(handle: string): string {
+    return sessionLogHash(this.options.keyring, handle);
   }
 
   /**
@@ -188,7 +201,7 @@ export class SessionManager<D extends object = SessionData> {
       session as Session<object>,
       submitted,
       this.options.protect,
-      { onEvent: (event) => this.emit(event), clock: this.options.clock },
+      (event) => this.emit(event),
       preSessionCheck(keyring, cookie.secure, request),
     );
     if (!verdict.ok) session.discardActivity();

@@ -1,4 +1,4 @@
-import type { SessionEvent } from '../core/events.js';
+import type { EventInput, SessionEvent } from '../core/events.js';
 import { INTERNAL, recordedClient } from '../core/internal-fields.js';
 import { isLoopbackHost, type RequestLike, requestHost } from '../core/request.js';
 import type { Session } from '../core/session.js';
@@ -6,7 +6,7 @@ import type { ResolvedOptions } from '../options.js';
 import { GuessCounter } from './guessing.js';
 import { detectHijack } from './hijack.js';
 
-type Emit = (event: Omit<SessionEvent, 'at'>) => void;
+type Emit = (event: EventInput) => void;
 
 const GUESS_EVENTS = new Set(['unknown-id', 'tampered']);
 

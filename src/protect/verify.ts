@@ -1,5 +1,4 @@
-import type { EventListener } from '../core/events.js';
-import { safeEmit } from '../core/events.js';
+import type { EventInput } from '../core/events.js';
 import { INTERNAL } from '../core/internal-fields.js';
 import { headerValue, type RequestLike } from '../core/request.js';
 import type { Session } from '../core/session.js';
@@ -35,15 +34,14 @@ export function verifyCsrf(
   session: Session<object>,
   submitted: string | undefined,
   options: ResolvedProtectOptions,
-  emit: { onEvent: EventListener | undefined; clock: () => number },
+  emit: (event: EventInput) => void,
   preSession?: PreSessionCheck,
 ): CsrfVerdict {
   if (SAFE_METHODS.has(request.method.toUpperCase())) return { ok: true };
   if (options.exempt?.(request)) return { ok: true };
   const reject = (reason: string): CsrfVerdict => {
-    safeEmit(emit.onEvent, {
+    emit({
       type: 'csrf-rejected',
-      at: emit.clock(),
       handle: session.handle ?? undefined,
       ip: request.remoteAddress,
       reason: options.reportOnly ? `report-only:${reason}` : reason,

@@ -50,8 +50,8 @@ describe('events (checklist STO-05)', () => {
     const keep = (jar: Jar) => {
       for (const v of jar.cookies.values()) {
         issued.add(v);
-        // The first part is the public handle, which events carry by design; the rest is secret.
-        for (const part of v.split('.').slice(1)) if (part.length >= 16) issued.add(part);
+        // Every part counts, the public handle included: events carry only its keyed hash.
+        for (const part of v.split('.')) if (part.length >= 16) issued.add(part);
       }
     };
 
@@ -129,9 +129,31 @@ describe('events (checklist STO-05)', () => {
     expect(leaks).toEqual([]);
     expect(issued.size).toBeGreaterThan(20);
     for (const e of events) {
-      expect(Object.keys(e).every((k) => ['type', 'at', 'handle', 'userId', 'ip', 'reason', 'count'].includes(k))).toBe(
-        true,
-      );
+      expect(
+        Object.keys(e).every((k) => ['type', 'at', 'sidHash', 'userId', 'ip', 'reason', 'count'].includes(k)),
+      ).toBe(true);
     }
+  });
+
+  it('STO-05 events name a session by a keyed hash of its handle: stable per session, unguessable without the secret', async () => {
+    const events: SessionEvent[] = [];
+    const common = {
+      store: memoryStore(),
+      onEvent: (e: SessionEvent) => events.push(e),
+      protect: { origins: ['https://bank.example'] },
+    };
+    const bank = buildBank({ ...common, secrets: [SECRET_A] });
+    const a = await login(bank, 'alice');
+    const handle = (a.jar.sid as string).split('.')[0] as string;
+    const hash = bank.manager.sidHash(handle);
+    expect(hash).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(hash).not.toContain(handle);
+    await client(bank).send('post', '/logout', a.jar, { _csrf: a.token });
+    // The same session is named by the same value from its creation at login to its logout.
+    expect(events.filter((e) => e.sidHash === hash).map((e) => e.type)).toEqual(['created', 'destroyed']);
+    // Another secret gives another hash: a log reader cannot test a stolen handle without it.
+    const other = buildBank({ ...common, secrets: [SECRET_B] });
+    expect(other.manager.sidHash(handle)).not.toBe(hash);
+    expect(events.every((e) => !('handle' in e))).toBe(true);
   });
 });

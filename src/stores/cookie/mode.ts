@@ -1,4 +1,4 @@
-import type { SessionEvent } from '../../core/events.js';
+import type { EventInput } from '../../core/events.js';
 import type { ManagerContext } from '../../core/manager-context.js';
 import { isAbsoluteExpired, isIdleExpired } from '../../core/policy.js';
 import { openFields } from '../../core/record.js';
@@ -16,7 +16,7 @@ export type SealedLoad =
       readonly plain: Map<string, string>;
       readonly reissue: boolean;
     }
-  | { readonly ok: false; readonly event: Omit<SessionEvent, 'at'> };
+  | { readonly ok: false; readonly event: EventInput };
 
 /**
  * The manager's branch for sealed-cookie sessions: each request gets its own one-record store
@@ -26,7 +26,7 @@ export class SealedCookieMode {
   readonly #store: CookieStore;
   readonly #options: ResolvedOptions;
 
-  constructor(store: CookieStore, options: ResolvedOptions, emit: (event: Omit<SessionEvent, 'at'>) => void) {
+  constructor(store: CookieStore, options: ResolvedOptions, emit: (event: EventInput) => void) {
     if (options.maxSessionsPerUser !== Number.POSITIVE_INFINITY) {
       throw new CustosError(
         'INVALID_OPTION',
