@@ -3,7 +3,6 @@ import type { SessionData } from '../core/data.js';
 import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
-import type { PreSessionToken } from '../protect/presession.js';
 import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
 import { attachThroughPrototypes } from './express-hooks.js';
 import { commitOnEnd, type NodeAdapterOptions, sendSessionError, toRequestLike } from './node-shared.js';
@@ -89,17 +88,8 @@ export function csrf<D extends object = SessionData>(manager: SessionManager<D>,
       res.status(verdict.status).type('text/plain').set('cache-control', 'no-store').send('Forbidden');
       return;
     }
-    // Without a session (e.g. the login form) a signed double-submit token avoids creating one.
-    let preSession: PreSessionToken | undefined;
-    const token = () => {
-      if (session.handle !== null) return manager.csrfToken(session);
-      if (!preSession) {
-        preSession = manager.preSessionCsrf(request);
-        if (preSession.setCookie) res.append('set-cookie', preSession.setCookie);
-      }
-      return preSession.token;
-    };
-    Object.defineProperty(res.locals, 'csrfToken', { get: token, configurable: true });
+    // Without a session (e.g. the login form) this is the pre-session token: no session is created.
+    Object.defineProperty(res.locals, 'csrfToken', { get: () => manager.csrfToken(session), configurable: true });
     next();
   };
 }

@@ -106,6 +106,7 @@ export class SessionManager<D extends object = SessionData> {
       ip,
       device: describeDevice(headerValue(request.headers, 'user-agent')),
       canIssueCookie: request.secure || !this.options.cookie.secure || isLoopbackHost(requestHost(request)),
+      preSessionToken: () => this.preSessionCsrf(request),
     };
     this.#guards.checkRequest(request);
     const ctx = this.#sealed ? this.#sealed.requestContext(this.#ctx).ctx : this.#ctx;
@@ -183,8 +184,13 @@ export class SessionManager<D extends object = SessionData> {
   /**
    * A masked synchronizer token for forms (`_csrf`) and `x-csrf-token` headers. Each call gives
    * different bytes; all verify until the session id changes (checklist CSRF-02, CSRF-03).
+   * A visitor without a stored session gets the pre-session token instead, so showing a form
+   * never creates a session (checklist FIX-04); its visitor cookie goes out with the session's
+   * response headers, in every adapter.
    */
   csrfToken(session: Session<D>): string {
+    if (session.handle === null && session.internalGet(INTERNAL.csrf) === undefined)
+      return session.preSessionFormToken();
     let secret = session.internalGet(INTERNAL.csrf);
     if (typeof secret !== 'string') {
       secret = randomToken(32);

@@ -34,6 +34,11 @@ export interface ClientContext {
   readonly device: string | undefined;
   /** TLS, or a loopback host in development: only then may a cookie be issued (checklist TLS-03). */
   readonly canIssueCookie: boolean;
+  /**
+   * Issues the signed double-submit token that stands in for a session's own CSRF token before
+   * the visitor has a session (checklist FIX-04), with the visitor cookie to set, if any.
+   */
+  readonly preSessionToken: () => { readonly token: string; readonly setCookie: string | null };
 }
 
 type CookieAction = 'none' | 'set' | 'clear';
@@ -58,6 +63,8 @@ export class Session<D extends object = SessionData> {
   #now: number;
   #touchDue = false;
   #renewDue = false;
+  /** The pre-session form token of this request, once asked for: one per response. */
+  #preSession: { readonly token: string; readonly setCookie: string | null } | null = null;
 
   /** @internal Built by the manager. */
   constructor(
@@ -423,6 +430,16 @@ export class Session<D extends object = SessionData> {
     this.#touchDue = false;
   }
 
+  /**
+   * @internal The form token for a visitor without a stored session, issued without creating
+   * one: a bot or a visitor who only looks at a form costs the store nothing (checklist FIX-04).
+   * Its visitor cookie goes out with `responseHeaders()`.
+   */
+  preSessionFormToken(): string {
+    this.#preSession ??= this.#client.preSessionToken();
+    return this.#preSession.token;
+  }
+
   /** `Set-Cookie` values and other headers the response must carry. */
   responseHeaders(): Array<[string, string]> {
     const out: Array<[string, string]> = [];
@@ -453,6 +470,7 @@ export class Session<D extends object = SessionData> {
       out.push(['set-cookie', serializeClearingCookie(cookie.name, attributes)]);
       if (this.#destroyed && clearSiteData) out.push(['clear-site-data', clearSiteData]);
     }
+    if (this.#preSession?.setCookie) out.push(['set-cookie', this.#preSession.setCookie]);
     // Checklist CK-08: nothing that sets the cookie or shows signed-in content may be cached.
     if (out.length > 0 || this.isAuthenticated) out.push(['cache-control', 'no-store']);
     return out;

@@ -241,10 +241,17 @@ export function runAdapterScenarios(label: string, driver: ScenarioDriver, t: Sc
     t.it(
       'CSRF: cross-site or tokenless unsafe requests get 403 and change nothing; same-origin with token passes',
       () =>
-        withApp({}, async ({ browser }) => {
+        withApp({}, async ({ browser, store }) => {
           const b = browser();
-          const token = (await b.get('/csrf')).json().token as string;
-          assert.ok(typeof token === 'string' && token.length > 20 && b.cookie);
+          const form = await b.get('/csrf');
+          const token = form.json().token as string;
+          assert.ok(typeof token === 'string' && token.length > 20);
+          // Checklist FIX-04: showing a form to a visitor without a session creates none; the
+          // token is the pre-session one, bound to a host-only visitor cookie.
+          assert.equal(b.cookie, undefined, 'a form token created a session');
+          assert.equal(store.writes, 0, 'a form token wrote to the store');
+          assert.ok(b.others.has('__Host-csrf'), 'no pre-session visitor cookie was set');
+          assert.match(form.headers['cache-control'] ?? '', /no-store/);
           const crossSite = await b.post('/protected', { 'sec-fetch-site': 'cross-site', 'x-csrf-token': token });
           assert.equal(crossSite.status, 403);
           assert.ok(crossSite.body.length < 200 && !crossSite.body.includes(token));

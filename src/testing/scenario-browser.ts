@@ -26,26 +26,39 @@ export interface BrowserResponse extends ScenarioResponse {
 }
 
 /**
- * A one-cookie browser: keeps the session cookie the server sets (dropping it on `Max-Age=0`)
- * and sends it back, like a real user agent would for a same-origin app.
+ * A small browser for one same-origin app: keeps the session cookie the server sets (dropping
+ * it on `Max-Age=0`) and any other cookie (the pre-session CSRF visitor cookie), and sends them
+ * back, like a real user agent would.
  */
 export class ScenarioBrowser {
+  /** The session cookie's value. */
   cookie: string | undefined;
+  /** Every other cookie the server set, by name. */
+  readonly others: Map<string, string>;
   readonly #client: ScenarioClient;
   readonly #name: string;
 
-  constructor(client: ScenarioClient, cookieName: string, cookie?: string) {
+  constructor(client: ScenarioClient, cookieName: string, cookie?: string, others?: ReadonlyMap<string, string>) {
     this.#client = client;
     this.#name = cookieName;
     this.cookie = cookie;
+    this.others = new Map(others);
   }
 
   async send(method: string, path: string, headers: Record<string, string> = {}): Promise<BrowserResponse> {
     const sent = { ...headers };
-    if (this.cookie !== undefined) sent.cookie = `${this.#name}=${this.cookie}`;
+    const pairs = [...this.others].map(([name, value]) => `${name}=${value}`);
+    if (this.cookie !== undefined) pairs.unshift(`${this.#name}=${this.cookie}`);
+    if (pairs.length > 0 && sent.cookie === undefined) sent.cookie = pairs.join('; ');
     const response = await this.#client.send({ method, path, headers: sent });
-    const sessionCookie = response.setCookie.map(parseSetCookie).find((c) => c.name === this.#name);
+    const parsed = response.setCookie.map(parseSetCookie);
+    const sessionCookie = parsed.find((c) => c.name === this.#name);
     if (sessionCookie) this.cookie = sessionCookie.attributes.get('max-age') === '0' ? undefined : sessionCookie.value;
+    for (const c of parsed) {
+      if (c.name === this.#name) continue;
+      if (c.attributes.get('max-age') === '0') this.others.delete(c.name);
+      else this.others.set(c.name, c.value);
+    }
     return {
       ...response,
       sessionCookie,
@@ -63,6 +76,6 @@ export class ScenarioBrowser {
 
   /** A second browser holding the same cookie (a replay), optionally against another app. */
   clone(client: ScenarioClient = this.#client): ScenarioBrowser {
-    return new ScenarioBrowser(client, this.#name, this.cookie);
+    return new ScenarioBrowser(client, this.#name, this.cookie, this.others);
   }
 }

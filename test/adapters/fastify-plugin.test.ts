@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { csrf, sessions } from '../../src/adapters/fastify.js';
 import { createSessions, type Session } from '../../src/index.js';
 import { SECRET_A } from '../helpers/clock.js';
-import { sessionCookieFrom } from '../helpers/cookies.js';
+import { cookieHeaderFrom, sessionCookieFrom } from '../helpers/cookies.js';
 
 type Data = { n: number };
 const asData = (session: unknown) => session as Session<Data>;
@@ -24,7 +24,9 @@ async function app(options: { csrf?: boolean } = {}) {
   });
   await fastify.ready();
   const token = await fastify.inject({ method: 'GET', url: '/token' });
-  return { fastify, token: token.json().token as string, cookie: sessionCookieFrom(token.headers) as string };
+  // The form token for a visitor without a session creates none (checklist FIX-04).
+  expect(sessionCookieFrom(token.headers)).toBeUndefined();
+  return { fastify, token: token.json().token as string, cookie: cookieHeaderFrom(token.headers) };
 }
 
 describe('custos/fastify specifics', () => {

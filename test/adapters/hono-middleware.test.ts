@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { csrf, type SessionEnv, sessions } from '../../src/adapters/hono.js';
 import { createSessions } from '../../src/index.js';
 import { SECRET_A } from '../helpers/clock.js';
-import { sessionCookieFrom } from '../helpers/cookies.js';
+import { cookieHeaderFrom, sessionCookieFrom } from '../helpers/cookies.js';
 
 type Data = { who: string; note: string };
 
@@ -35,7 +35,9 @@ describe('custos/hono specifics', () => {
   it('the `_csrf` form field is accepted and the route can still read the form', async () => {
     const { hono } = app();
     const first = await hono.request('/token');
-    const cookie = sessionCookieFrom(first.headers) as string;
+    // The form token for a visitor without a session creates none (checklist FIX-04).
+    expect(sessionCookieFrom(first.headers)).toBeUndefined();
+    const cookie = cookieHeaderFrom(first.headers);
     const token = ((await first.json()) as { token: string }).token;
     const post = (site: string) =>
       hono.request('/note', {

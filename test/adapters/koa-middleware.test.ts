@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { csrf, sessions } from '../../src/adapters/koa.js';
 import { createSessions, type Session } from '../../src/index.js';
 import { SECRET_A } from '../helpers/clock.js';
-import { sessionCookieFrom } from '../helpers/cookies.js';
+import { cookieHeaderFrom, sessionCookieFrom } from '../helpers/cookies.js';
 
 function app() {
   const manager = createSessions<{ n: number }>({ secrets: [SECRET_A] });
@@ -35,7 +35,9 @@ describe('custos/koa specifics', () => {
   it('ctx.state.csrfToken works as the `_csrf` form field; a cross-site form post is refused', async () => {
     const server = app();
     const first = await request(server).get('/');
-    const cookie = sessionCookieFrom(first.headers) as string;
+    // The form token for a visitor without a session creates none (checklist FIX-04).
+    expect(sessionCookieFrom(first.headers)).toBeUndefined();
+    const cookie = cookieHeaderFrom(first.headers);
     const token = first.body.token as string;
     const form = (site: string) =>
       request(server).post('/').set('cookie', cookie).set('sec-fetch-site', site).type('form').send({ _csrf: token });

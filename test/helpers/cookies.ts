@@ -17,3 +17,12 @@ export function sessionCookieFrom(headers: Record<string, unknown> | Headers, na
     .find((c) => c.name === name);
   return found ? `${found.name}=${found.value}` : undefined;
 }
+
+/** Every cookie the response set (the session's and the pre-session visitor cookie), as one `Cookie` header. */
+export function cookieHeaderFrom(headers: Record<string, unknown> | Headers): string {
+  return setCookies(headers)
+    .map(parseSetCookie)
+    .filter((c) => c.attributes.get('max-age') !== '0')
+    .map((c) => `${c.name}=${c.value}`)
+    .join('; ');
+}
