@@ -21,7 +21,8 @@ export type CustosErrorCode =
   | 'CSRF_REJECTED'
   | 'HTTPS_REQUIRED'
   | 'INVALID_RECORD'
-  | 'IMPORT_FAILED';
+  | 'IMPORT_FAILED'
+  | 'INVALID_CURSOR';
 
 export class CustosError extends Error {
   readonly code: CustosErrorCode;

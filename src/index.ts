@@ -1,9 +1,10 @@
 export { readCookie } from './cookie/parse.js';
 export { serializeCookie } from './cookie/serialize.js';
 export type { SessionData } from './core/data.js';
+export type { PageRequest, SessionInfo, SessionPage } from './core/device-list.js';
 export { type Duration, parseDuration } from './core/duration.js';
 export type { EventListener, SessionEvent, SessionEventType } from './core/events.js';
-export { createSessions, type SessionInfo, SessionManager } from './core/manager.js';
+export { createSessions, SessionManager } from './core/manager.js';
 export type { HeaderSource, RequestLike } from './core/request.js';
 export type { AuthInfo, LoginOptions, Session } from './core/session.js';
 export { CustosError, type CustosErrorCode, isCustosError } from './errors.js';

@@ -13,8 +13,16 @@ import type { SessionStore } from '../stores/contract.js';
 import { isCookieStore } from '../stores/cookie/index.js';
 import { SealedCookieMode } from '../stores/cookie/mode.js';
 import type { SessionData } from './data.js';
+import {
+  checkPageRequest,
+  describeSessions,
+  type PageRequest,
+  pageFromList,
+  type SessionInfo,
+  type SessionPage,
+} from './device-list.js';
 import { type EventInput, type SessionEvent, safeEmit } from './events.js';
-import { INTERNAL, storedClient } from './internal-fields.js';
+import { INTERNAL } from './internal-fields.js';
 import type { ManagerContext } from './manager-context.js';
 import { isAbsoluteExpired, isIdleExpired } from './policy.js';
 import { openFields } from './record.js';
@@ -22,19 +30,6 @@ import { headerValue, isLoopbackHost, type RequestLike, requestHost } from './re
 import { type ClientContext, Session } from './session.js';
 import { StoreCaller } from './store-call.js';
 import { parseToken, secretVerifier } from './token.js';
-
-/** One entry of "your devices" (checklist TRM-05): never a token, never session data. */
-export interface SessionInfo {
-  readonly handle: string;
-  readonly current: boolean;
-  readonly device: string | null;
-  readonly ip: string | null;
-  readonly createdAt: number;
-  readonly lastSeenAt: number;
-  readonly authenticatedAt: number | null;
-  readonly idleExpiresAt: number;
-  readonly absoluteExpiresAt: number;
-}
 
 /** A user agent summary short enough for a device list. */
 function describeDevice(userAgent: string | undefined): string | undefined {
@@ -240,27 +235,25 @@ export class SessionManager<D extends object = SessionData> {
     });
   }
 
-  /** A user's live sessions for a "your devices" page, newest first. */
+  /** A user's live sessions for a "your devices" page, newest first (all of them: see `listSessionsPage`). */
   async listSessions(userId: string, currentHandle?: string | null): Promise<SessionInfo[]> {
     const records = await this.#ctx.call('listByUser', () => this.store.listByUser(userId));
-    const now = this.options.clock();
-    const out: SessionInfo[] = [];
-    for (const record of records) {
-      if (isAbsoluteExpired(record, now) || isIdleExpired(record, this.options, now)) continue;
-      const client = storedClient(this.options.keyring, record);
-      out.push({
-        handle: record.id,
-        current: record.id === currentHandle,
-        device: client.device ?? null,
-        ip: client.ip ?? null,
-        createdAt: record.createdAt,
-        lastSeenAt: record.lastSeenAt,
-        authenticatedAt: record.authenticatedAt,
-        idleExpiresAt: record.lastSeenAt + this.options.idleTimeout,
-        absoluteExpiresAt: record.absoluteExpiresAt,
-      });
-    }
-    return out.sort((a, b) => b.createdAt - a.createdAt);
+    return describeSessions(records, this.options, currentHandle).sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /**
+   * One page of a user's live sessions. On SQLite, PostgreSQL, MySQL and Redis a page costs the
+   * same whatever the user's total (a user with 10,000 sessions gets page one as fast as a user
+   * with ten); pass `next` as `cursor` for the following page. A cursor that is not one this API
+   * returned is `INVALID_CURSOR` (400), never a store outage.
+   */
+  async listSessionsPage(userId: string, request: PageRequest = {}): Promise<SessionPage> {
+    const { limit, after } = checkPageRequest(request);
+    const store = this.store;
+    const page = await this.#ctx.call('listByUser', () =>
+      store.listByUserPage ? store.listByUserPage(userId, { limit, after }) : pageFromList(store, userId, limit, after),
+    );
+    return { sessions: describeSessions(page.records, this.options, request.current), next: page.next };
   }
 
   /**

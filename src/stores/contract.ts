@@ -13,6 +13,7 @@
  * | `patch`           | Required    | atomic set/unset of fields + meta, optional per-field CAS          |
  * | `destroy`         | Required    | delete; an in-flight `patch` afterwards must not resurrect it      |
  * | `listByUser`      | Required    | every live record of one user (per-user index)                     |
+ * | `listByUserPage`  | Recommended | one page of them, its cost independent of the user's total         |
  * | `destroyByUser`   | Required    | delete a user's records, keeping the ids in `except`               |
  * | `revokeAll`       | Required    | bump a global epoch: every existing record reads as absent, no scan|
  * | `purgeExpired`    | Required    | delete records with `expiresAt <= now`, at most `limit` per call   |
@@ -59,6 +60,16 @@ export interface SessionPatch {
 
 export type PatchResult = 'ok' | 'missing' | 'conflict';
 
+/**
+ * One page of a user's records. `next` is `<sort key>:<id>` of the last record of the page
+ * (the store's own sort key: sign-in time, or the expiry hint of its index), or null at the end.
+ * A page may hold fewer than `limit` records and still have a `next` (stale index entries).
+ */
+export interface UserPage {
+  readonly records: StoredSession[];
+  readonly next: string | null;
+}
+
 export interface SessionStore {
   /** Short name for events and errors, e.g. `'sqlite'`. */
   readonly kind: string;
@@ -67,6 +78,8 @@ export interface SessionStore {
   patch(id: string, patch: SessionPatch): Promise<PatchResult>;
   destroy(id: string): Promise<void>;
   listByUser(userId: string): Promise<StoredSession[]>;
+  /** Records after the cursor `after` (a `next` this store returned; checked by the core). */
+  listByUserPage?(userId: string, page: { readonly limit: number; readonly after: string | null }): Promise<UserPage>;
   /** Returns how many records were removed. */
   destroyByUser(userId: string, except?: readonly string[]): Promise<number>;
   revokeAll(): Promise<void>;

@@ -17,6 +17,15 @@ export interface RedisCommands {
   zadd(key: string, ...args: string[]): Promise<unknown>;
   zrange(key: string, start: number, stop: number, withScores: 'WITHSCORES'): Promise<string[]>;
   zrangebyscore(key: string, min: string, max: string, withScores: 'WITHSCORES'): Promise<string[]>;
+  zrevrangebyscore(
+    key: string,
+    max: string,
+    min: string,
+    withScores: 'WITHSCORES',
+    limit: 'LIMIT',
+    offset: number,
+    count: number,
+  ): Promise<string[]>;
   zrem(key: string, ...members: string[]): Promise<number>;
   del(...keys: string[]): Promise<number>;
   scan(cursor: string, ...args: (string | number)[]): Promise<[string, string[]]>;

@@ -1,6 +1,7 @@
 import { CustosError } from '../../errors.js';
-import type { PatchResult, SessionPatch, SessionStore, StoredSession } from '../contract.js';
+import type { PatchResult, SessionPatch, SessionStore, StoredSession, UserPage } from '../contract.js';
 import { isStoredSession } from '../contract.js';
+import { parseCursor } from '../page-cursor.js';
 import { asCommands, guarded, type RedisClient, runScript, scanKeys } from './client.js';
 import { bulkEpoch, epochArg, type RedisContext, readEpoch, readRecord, scriptKeys, writeRecord } from './context.js';
 import { DEFAULT_PREFIX, redisKeys } from './keys.js';
@@ -8,6 +9,7 @@ import { purgeExpired } from './purge.js';
 import { dataField, decodeRecord } from './record.js';
 import { DESTROY_FOR_USER_SCRIPT, PATCH_SCRIPT, READ_SCRIPT } from './scripts.js';
 import { type IndexEntry, indexEntries, pruneIndex } from './user-index.js';
+import { listByUserPage } from './user-page.js';
 
 export type { RedisClient } from './client.js';
 
@@ -154,6 +156,10 @@ export class RedisStore implements SessionStore {
     });
     await pruneIndex(ctx, indexKey, stale, Date.now());
     return live;
+  }
+
+  listByUserPage(userId: string, page: { readonly limit: number; readonly after: string | null }): Promise<UserPage> {
+    return listByUserPage(this.#ctx, userId, page.limit, page.after === null ? null : parseCursor(page.after));
   }
 
   async destroyByUser(userId: string, except: readonly string[] = []): Promise<number> {

@@ -1,0 +1,20 @@
+import type { StoredSession } from './contract.js';
+
+/** `<sort key>:<handle>`: the store's sort value of the last entry shown, then its handle. */
+const CURSOR = /^(\d{1,16}):([A-Za-z0-9_-]{1,128})$/;
+
+/** Whether a value from a caller has the shape of a cursor a store returned. */
+export function isPageCursor(value: unknown): value is string {
+  return typeof value === 'string' && CURSOR.test(value);
+}
+
+/** The cursor naming `record` as the last one shown, for a store sorting by `key`. */
+export function cursorAfter(key: number, record: Pick<StoredSession, 'id'>): string {
+  return `${Math.max(0, Math.trunc(key))}:${record.id}`;
+}
+
+/** The parts of a cursor already checked by `isPageCursor` (the core checks before any store call). */
+export function parseCursor(cursor: string): { key: number; id: string } {
+  const match = CURSOR.exec(cursor) as RegExpExecArray;
+  return { key: Number(match[1]), id: match[2] as string };
+}
