@@ -16,7 +16,7 @@ describe('sealed-cookie mode (checklist STO-03, CK-10)', () => {
     const { jar, token } = await login(bank);
     await c.send('post', '/account/email', jar, { email: 'CANARY-9f3a', _csrf: token });
     const value = jar.sid as string;
-    expect(value).toMatch(/^g1\.0\./);
+    expect(value).toMatch(/^g2\.0\./);
     const decoded = Buffer.from(value.split('.')[2] as string, 'base64url').toString('latin1');
     expect(decoded).not.toContain('alice');
     expect(decoded).not.toContain('CANARY');
