@@ -74,7 +74,7 @@ function describeEvent(event: SessionEvent): string {
 export async function startDemo(options: StartDemoOptions = {}): Promise<RunningDemo> {
   const config = readConfig(options.env ?? process.env);
   const log = options.log ?? (() => {});
-  const opened = await storeFromUrl(config.store);
+  const opened = await storeFromUrl(config.store, { dataDir: config.dataDir });
   const servers: Server[] = [];
   const timers: NodeJS.Timeout[] = [];
   try {

@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hasWarned } from '../../src/core/warn-once.js';
 import { cookieStore } from '../../src/stores/cookie/index.js';
 import { memoryStore } from '../../src/stores/memory/index.js';
+import { sqliteStore } from '../../src/stores/sqlite/index.js';
 import { buildBank, client, Jar, login } from './helpers/bank.js';
 
 function cookieBank(withRevocation = true) {
@@ -122,8 +127,29 @@ describe('sealed-cookie mode (checklist STO-03, CK-10)', () => {
     expect(bank.events.filter((e) => e.type === 'config-warning').map((e) => e.reason)).toEqual([
       'cookie-store-without-revocation',
     ]);
+    expect(hasWarned('cookie-store-without-revocation')).toBe(true);
     const { jar } = await login(bank);
     expect((await client(bank).get('/me', jar)).status).toBe(200);
+  });
+
+  it('STO-03 a per-process revocation store (memory, SQLite :memory:) raises a config-warning and a CustosWarning', async () => {
+    const warnings = (bank: { events: { type: string; reason?: string }[] }) =>
+      bank.events.filter((e) => e.type === 'config-warning').map((e) => e.reason);
+    expect(warnings(cookieBank())).toEqual(['cookie-revocation-per-process']);
+    expect(hasWarned('cookie-revocation-per-process')).toBe(true);
+    const inMemorySqlite = sqliteStore({ path: ':memory:' });
+    expect(warnings(buildBank({ store: cookieStore({ revocation: inMemorySqlite }) }))).toEqual([
+      'cookie-revocation-per-process',
+    ]);
+    await inMemorySqlite.close();
+    const dir = mkdtempSync(join(tmpdir(), 'custos-revocation-'));
+    try {
+      const file = sqliteStore({ path: join(dir, 'revocation.db') });
+      expect(warnings(buildBank({ store: cookieStore({ revocation: file }) }))).toEqual([]);
+      await file.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses maxSessionsPerUser (needs a listable server-side store)', () => {

@@ -2,6 +2,18 @@ import { sha256 } from '../../crypto/hash.js';
 import type { SessionStore, StoredSession } from '../contract.js';
 
 /**
+ * Whether a revocation store keeps its records in this process only: the memory store, or SQLite
+ * on `:memory:`. Records there vanish on restart and are not seen by another instance, so a
+ * logged-out sealed cookie authenticates again (OWASP Session Management Cheat Sheet, "Session
+ * Expiration": termination must be enforced on the server side).
+ */
+export function isPerProcessStore(store: SessionStore): boolean {
+  if (store.kind === 'memory') return true;
+  const database = (store as { database?: { memory?: unknown } }).database;
+  return store.kind === 'sqlite' && database?.memory === true;
+}
+
+/**
  * Revocation for sealed-cookie sessions (checklist STO-03, ASVS 5.0 7.4.1 "disallowing tokens
  * produced before a per-user date and time"), kept as small records in any custos store:
  * `nb-<hash(user)>` holds a per-user "not before" time, `nb-all` a global one, and `dl-<handle>`
