@@ -25,7 +25,9 @@ describe('sealed-cookie mode (checklist STO-03, CK-10)', () => {
     const decoded = Buffer.from(value.split('.')[2] as string, 'base64url').toString('latin1');
     expect(decoded).not.toContain('alice');
     expect(decoded).not.toContain('CANARY');
-    expect(await bank.revocation.count?.()).toBe(0); // nothing server-side until something is revoked
+    // Server-side, only the global "not before" record (revocation.ts): no session, no user.
+    expect((await bank.revocation.count?.()) ?? 0).toBe(1);
+    expect((await bank.revocation.get('nb-all'))?.userId).toBeNull();
     const me = await c.get('/me', jar);
     expect(me.body).toEqual({ user: 'alice', balance: 100 });
   });
@@ -150,6 +152,29 @@ describe('sealed-cookie mode (checklist STO-03, CK-10)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('STO-03 the global not-before record outlives every cookie; losing it signs everyone out (fail closed)', async () => {
+    const bank = cookieBank();
+    const c = client(bank);
+    const lifetime = 12 * 3_600_000; // the default absolute timeout
+    for (let elapsed = 0; elapsed < 3 * lifetime; elapsed += 3_600_000) {
+      bank.clock.advance(3_600_000);
+      const { jar } = await login(bank);
+      expect((await c.get('/me', jar)).status).toBe(200);
+      await bank.revocation.purgeExpired(bank.clock());
+      expect(await bank.revocation.get('nb-all')).not.toBeNull();
+    }
+    const live = (await login(bank)).jar;
+    const other = await login(bank);
+    const loggedOut = other.jar.clone();
+    await c.send('post', '/logout', other.jar, { _csrf: other.token });
+    await bank.revocation.revokeAll(); // an epoch bump (or a flush) drops every revocation record
+    expect((await c.get('/me', loggedOut)).status).toBe(401);
+    expect((await c.get('/me', live)).status).toBe(401);
+    bank.clock.advance(1);
+    const after = await login(bank);
+    expect((await c.get('/me', after.jar)).status).toBe(200);
   });
 
   it('refuses maxSessionsPerUser (needs a listable server-side store)', () => {

@@ -101,9 +101,10 @@ describe('STO-03 sealed cookies of every body length % 4', () => {
 
 describe('STO-03 key rotation in cookie: mode: the key that opened the cookie decides the re-seal', () => {
   it('a cookie sealed under a retired key is re-sealed once under the newest; a respelled index is refused', async () => {
-    const old = buildBank({ secrets: [SECRET_B], store: cookieStore({ revocation: memoryStore() }) });
+    const revocation = memoryStore(); // one deployment: the revocation records outlive the rotation
+    const old = buildBank({ secrets: [SECRET_B], store: cookieStore({ revocation }) });
     const oldValue = (await login(old)).jar.sid as string;
-    const rotated = buildBank({ secrets: [SECRET_A, SECRET_B], store: cookieStore({ revocation: memoryStore() }) });
+    const rotated = buildBank({ secrets: [SECRET_A, SECRET_B], store: cookieStore({ revocation }) });
     const http = await listen(rotated);
     try {
       const first = await http.me(oldValue);

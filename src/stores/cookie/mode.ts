@@ -64,6 +64,9 @@ export class SealedCookieMode {
         if (revocation)
           await base.call('destroy', () => revocation.endSession(record.id, clock(), record.absoluteExpiresAt));
       },
+      async (record) => {
+        if (revocation) await base.call('create', () => revocation.ready(record.createdAt));
+      },
     );
     return { ctx: { ...base, store, sealedCookie: store }, store };
   }
