@@ -6,6 +6,7 @@ import { Registry } from 'prom-client';
 import { enforceHttps } from '../src/adapters/express.js';
 import { createSessions, type SessionEvent } from '../src/index.js';
 import { createMetrics } from '../src/metrics/index.js';
+import { isCookieStore } from '../src/stores/cookie/index.js';
 import { createBankApp } from './app.js';
 import { createAttackerServer } from './attacker.js';
 import { type DemoEnv, readConfig } from './config.js';
@@ -104,7 +105,13 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
         log(describeEvent(event));
       },
     });
-    const bank: Bank = { manager, users, ledger: new Ledger(), throttle: new LoginThrottle() };
+    const bank: Bank = {
+      manager,
+      users,
+      ledger: new Ledger(),
+      throttle: new LoginThrottle(),
+      sealedCookies: isCookieStore(opened.store),
+    };
     const httpsHost = tls ? new URL(bankUrl).host : null;
     const app = createBankApp(bank, {
       trustedProxies: config.trustedProxies,

@@ -63,6 +63,10 @@ async function exercise(store: string): Promise<void> {
     user: null,
   });
   expect((await new TestClient(a.bankUrl).request('/healthz')).status).toBe(200);
+  // Server-side sessions: no sealed-cookie caveat on the pages.
+  const bob = new TestClient(a.bankUrl);
+  expect((await bob.login('bob', 'bob-battery-staple')).status).toBe(303);
+  expect(await (await bob.request('/account')).text()).not.toContain('sealed-cookie-limits');
 }
 
 describe('the bank on every CUSTOS_STORE', () => {
@@ -115,6 +119,13 @@ describe('sealed-cookie mode (CUSTOS_STORE=cookie:)', () => {
       expect((await a.request('/api/cart', { json: { item }, headers: { 'x-csrf-token': token } })).status).toBe(200);
     }
     expect(await (await a.request('/api/cart')).json()).toEqual({ items: ['x', 'y'] });
+
+    // The stateless mode's limits are stated where the user meets them (docs/stores.md).
+    const account = await (await a.request('/account')).text();
+    expect(account).toContain('id="sealed-cookie-limits"');
+    expect(account).toMatch(/the last response wins/);
+    const devices = await (await a.request('/sessions')).text();
+    expect(devices).toMatch(/no list of your devices/);
 
     expect((await a.post('/sessions/revoke-others', {}, '/sessions')).status).toBe(303);
     expect((await b.request('/api/account')).status).toBe(401);
