@@ -31,21 +31,22 @@ export function seal(keyring: Keyring, plaintext: string, aad: string): string {
   const { index, key } = keyring.current('seal');
   const nonce = pooledRandomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
-  cipher.setAAD(boundAad(`${VERSION}.${index}.`, aad));
+  const header = `${VERSION}.${index}.`;
+  cipher.setAAD(boundAad(header, aad));
   const body = cipher.update(plaintext, 'utf8');
   cipher.final(); // GCM is a stream mode: final() adds no bytes, it computes the tag
   const packed = Buffer.allocUnsafe(NONCE_BYTES + TAG_BYTES + body.length);
   nonce.copy(packed, 0);
   cipher.getAuthTag().copy(packed, NONCE_BYTES);
   body.copy(packed, NONCE_BYTES + TAG_BYTES);
-  const sealed = flat(`${VERSION}.${index}.`, packed.toString('base64url'));
+  const sealed = flat(header, packed.toString('base64url'));
   openedCache(keyring).remember(sealed, aad, plaintext, index);
   return sealed;
 }
 
 /** What GCM authenticates besides the ciphertext: the value's header text, then the caller's AAD. */
 function boundAad(header: string, aad: string): Buffer {
-  return Buffer.from(header.startsWith(LEGACY_VERSION) ? aad : header + aad, 'utf8');
+  return Buffer.from(header.startsWith(`${LEGACY_VERSION}.`) ? aad : header + aad, 'utf8');
 }
 
 /**
