@@ -19,6 +19,8 @@ export interface Bank {
   readonly users: UserDirectory;
   readonly ledger: Ledger;
   readonly throttle: LoginThrottle;
+  /** `CUSTOS_STORE=cookie:`: the pages state what a stateless session cannot do. */
+  readonly sealedCookies?: boolean;
 }
 
 export function sessionOf(req: Request): BankSession {
@@ -41,6 +43,7 @@ export function pageContext(bank: Bank, req: Request, res: Response): PageContex
     csrfToken: () => res.locals.csrfToken as string,
     nonce: res.locals.nonce as string,
     idleRemainingMs: user && idleExpiresAt !== null ? Math.max(0, idleExpiresAt - Date.now()) : null,
+    sealedCookies: bank.sealedCookies === true,
   };
 }
 

@@ -6,6 +6,7 @@ import { Registry } from 'prom-client';
 import { enforceHttps } from '../src/adapters/express.js';
 import { createSessions, type SessionEvent } from '../src/index.js';
 import { createMetrics } from '../src/metrics/index.js';
+import { isCookieStore } from '../src/stores/cookie/index.js';
 import { createBankApp } from './app.js';
 import { createAttackerServer } from './attacker.js';
 import { type DemoEnv, readConfig } from './config.js';
@@ -74,7 +75,7 @@ function describeEvent(event: SessionEvent): string {
 export async function startDemo(options: StartDemoOptions = {}): Promise<RunningDemo> {
   const config = readConfig(options.env ?? process.env);
   const log = options.log ?? (() => {});
-  const opened = await storeFromUrl(config.store);
+  const opened = await storeFromUrl(config.store, { dataDir: config.dataDir });
   const servers: Server[] = [];
   const timers: NodeJS.Timeout[] = [];
   try {
@@ -104,7 +105,13 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
         log(describeEvent(event));
       },
     });
-    const bank: Bank = { manager, users, ledger: new Ledger(), throttle: new LoginThrottle() };
+    const bank: Bank = {
+      manager,
+      users,
+      ledger: new Ledger(),
+      throttle: new LoginThrottle(),
+      sealedCookies: isCookieStore(opened.store),
+    };
     const httpsHost = tls ? new URL(bankUrl).host : null;
     const app = createBankApp(bank, {
       trustedProxies: config.trustedProxies,

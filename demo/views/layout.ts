@@ -10,6 +10,8 @@ export interface PageContext {
   readonly nonce: string;
   /** Milliseconds until the server treats the session as idle; null when signed out. */
   readonly idleRemainingMs: number | null;
+  /** Sessions are sealed cookies (`CUSTOS_STORE=cookie:`), not server-side records. */
+  readonly sealedCookies?: boolean;
 }
 
 export function csrfField(ctx: PageContext): SafeHtml {

@@ -55,6 +55,23 @@ export function loginPage(ctx: PageContext, options: { notice?: Notice; username
   );
 }
 
+/**
+ * What a stateless (sealed-cookie) session cannot do, said where the user meets it (docs/stores.md,
+ * "Sealed cookies: the trade-off").
+ */
+function sealedCookieLimits(ctx: PageContext, where: 'account' | 'sessions'): SafeHtml | string {
+  if (!ctx.sealedCookies) return '';
+  return where === 'account'
+    ? html`<p class="muted" id="sealed-cookie-limits">This bank keeps your session in a sealed cookie
+        (<code>CUSTOS_STORE=cookie:</code>): each response carries the whole session, so when two requests
+        change it at the same time the last response wins (add items to the cart one at a time). Money and
+        transfers live on the server and are not affected.</p>`
+    : html`<p class="muted" id="sealed-cookie-limits">This bank keeps sessions in sealed cookies
+        (<code>CUSTOS_STORE=cookie:</code>), so the server has no list of your devices to show. Signing out,
+        "Sign out other devices" and an administrator's revocation still work: the server keeps revocation
+        records, not sessions.</p>`;
+}
+
 export function accountPage(
   ctx: PageContext,
   data: { balance: number; transfers: Transfer[]; email: string; notice?: Notice },
@@ -86,7 +103,8 @@ export function accountPage(
                 html`<tr><td>${formatTime(t.at)}</td><td>${t.from}</td><td>${t.to}</td><td>${formatMoney(t.amount)}</td></tr>`,
             )}</table>`
       }
-    </div>`,
+    </div>
+    ${sealedCookieLimits(ctx, 'account')}`,
   );
 }
 
@@ -109,12 +127,7 @@ export function sessionsPage(ctx: PageContext, data: { sessions: SessionInfo[]; 
           </tr>`,
         )}
       </table>
-      ${
-        data.sessions.length === 0
-          ? html`<p class="muted">This bank keeps sessions in sealed cookies (<code>CUSTOS_STORE=cookie:</code>), so the
-            server has no list to show. "Sign out other devices" still works.</p>`
-          : ''
-      }
+      ${sealedCookieLimits(ctx, 'sessions')}
       <form method="post" action="/sessions/revoke-others" class="stack">${csrfField(ctx)}
         <button type="submit" class="secondary" id="revoke-others">Sign out other devices</button></form>
       <p class="muted">Revoking another device needs a password confirmation in the last few minutes.</p>

@@ -5,7 +5,7 @@ import type { StoredSession } from '../stores/contract.js';
  *
  * ```text
  * {"format":"custos-sessions","version":1,"createdAt":"2026-01-01T00:00:00.000Z","source":"sqlite"}
- * {"id":"…","verifier":"…","userId":"alice",…,"fields":{"$client":"g1.0.…"}}        ← one per session
+ * {"id":"…","verifier":"…","userId":"alice",…,"fields":{"$client":"g2.0.…"}}        ← one per session
  * {"end":true,"records":2,"sha256":"<hex of every byte before this line>"}
  * ```
  *

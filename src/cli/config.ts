@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Keyring } from '../crypto/keyring.js';
 import { type OpenedStore, type StoreUrlOptions, storeFromUrl } from '../stores/from-url.js';
+import { splitCookieUrl } from './cookie-mode.js';
 import { UsageError } from './exit-codes.js';
 
 /** Options every command accepts (defined once on the root program). */
@@ -32,7 +33,8 @@ export async function withStoreAt<T>(
   work: (opened: OpenedStore) => Promise<T>,
   urlOptions: StoreUrlOptions = { create: false },
 ): Promise<T> {
-  const opened = await storeFromUrl(url, urlOptions);
+  // `cookie:<url>`: a sealed-cookie app's revocation store is that store (see cookie-mode.ts).
+  const opened = await storeFromUrl(splitCookieUrl(url).url, urlOptions);
   try {
     return await work(opened);
   } finally {

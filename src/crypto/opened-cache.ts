@@ -12,6 +12,8 @@ export const OPENED_CACHE_MAX_CHARS = 512;
 interface Opened {
   readonly aad: string;
   readonly plaintext: string;
+  /** Keyring position of the key that opened it (0 when this process sealed it). */
+  readonly keyIndex: number;
 }
 
 /**
@@ -32,14 +34,19 @@ class OpenedCache {
   #old = new Map<string, Opened>();
 
   get(sealed: string, aad: string): string | undefined {
+    return this.getOpened(sealed, aad)?.plaintext;
+  }
+
+  /** The remembered plaintext and the key index that opened it. */
+  getOpened(sealed: string, aad: string): Opened | undefined {
     let hit = this.#young.get(sealed);
     if (hit === undefined) {
       hit = this.#old.get(sealed);
       if (hit === undefined || hit.aad !== aad) return undefined;
       this.#add(sealed, hit);
-      return hit.plaintext;
+      return hit;
     }
-    return hit.aad === aad ? hit.plaintext : undefined;
+    return hit.aad === aad ? hit : undefined;
   }
 
   /**
@@ -57,9 +64,9 @@ class OpenedCache {
     return isFieldAad(hit.aad, id, name) ? hit.plaintext : undefined;
   }
 
-  remember(sealed: string, aad: string, plaintext: string): void {
+  remember(sealed: string, aad: string, plaintext: string, keyIndex = 0): void {
     if (plaintext.length > OPENED_CACHE_MAX_CHARS) return;
-    this.#add(sealed, { aad, plaintext });
+    this.#add(sealed, { aad, plaintext, keyIndex });
   }
 
   #add(sealed: string, entry: Opened): void {

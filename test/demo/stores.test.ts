@@ -16,10 +16,21 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
 });
 
-async function demoOn(store: string): Promise<RunningDemo> {
-  const demo = await startDemo({ port: 0, attackerPort: false, env: { ...secretsEnv(), CUSTOS_STORE: store } });
+async function demoOn(store: string, env: Record<string, string> = {}): Promise<RunningDemo> {
+  const demo = await startDemo({
+    port: 0,
+    attackerPort: false,
+    env: { ...secretsEnv(), CUSTOS_STORE: store, ...env },
+  });
   cleanups.push(() => demo.close());
   return demo;
+}
+
+/** A fresh DEMO_DATA_DIR, removed after the file's tests. */
+async function dataDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'custos-demo-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** The core flows every store must carry: login, money, concurrent cart, logout, revocation. */
@@ -52,6 +63,10 @@ async function exercise(store: string): Promise<void> {
     user: null,
   });
   expect((await new TestClient(a.bankUrl).request('/healthz')).status).toBe(200);
+  // Server-side sessions: no sealed-cookie caveat on the pages.
+  const bob = new TestClient(a.bankUrl);
+  expect((await bob.login('bob', 'bob-battery-staple')).status).toBe(303);
+  expect(await (await bob.request('/account')).text()).not.toContain('sealed-cookie-limits');
 }
 
 describe('the bank on every CUSTOS_STORE', () => {
@@ -91,7 +106,7 @@ describe('the bank on every CUSTOS_STORE', () => {
 
 describe('sealed-cookie mode (CUSTOS_STORE=cookie:)', () => {
   it('keeps the session in the cookie, and still revokes on logout and "sign out other devices"', async () => {
-    const demo = await demoOn('cookie:');
+    const demo = await demoOn('cookie:', { DEMO_DATA_DIR: await dataDir() });
     const a = new TestClient(demo.bankUrl);
     const b = new TestClient(demo.bankUrl);
     expect((await a.login('alice', 'alice-correct-horse')).status).toBe(303);
@@ -105,6 +120,13 @@ describe('sealed-cookie mode (CUSTOS_STORE=cookie:)', () => {
     }
     expect(await (await a.request('/api/cart')).json()).toEqual({ items: ['x', 'y'] });
 
+    // The stateless mode's limits are stated where the user meets them (docs/stores.md).
+    const account = await (await a.request('/account')).text();
+    expect(account).toContain('id="sealed-cookie-limits"');
+    expect(account).toMatch(/the last response wins/);
+    const devices = await (await a.request('/sessions')).text();
+    expect(devices).toMatch(/no list of your devices/);
+
     expect((await a.post('/sessions/revoke-others', {}, '/sessions')).status).toBe(303);
     expect((await b.request('/api/account')).status).toBe(401);
     expect((await a.request('/api/account')).status).toBe(200);
@@ -115,6 +137,42 @@ describe('sealed-cookie mode (CUSTOS_STORE=cookie:)', () => {
     replay.jar.set('__Host-sid', old);
     expect((await replay.request('/api/account')).status).toBe(401);
     expect((await replay.request('/healthz')).status).toBe(200);
+  });
+
+  it('STO-03 a cookie replayed after logout stays refused after a restart and on another instance', async () => {
+    const env = { DEMO_DATA_DIR: await dataDir() };
+    const first = await demoOn('cookie:', env);
+    const alice = new TestClient(first.bankUrl);
+    expect((await alice.login('alice', 'alice-correct-horse')).status).toBe(303);
+    const copy = alice.sid as string;
+    const other = await demoOn('cookie:', env); // a second instance on the same data dir
+    const onOther = new TestClient(other.bankUrl);
+    onOther.jar.set('__Host-sid', copy);
+    expect((await onOther.request('/api/account')).status).toBe(200);
+    expect((await alice.post('/logout', {})).status).toBe(303);
+    expect((await onOther.request('/api/account')).status).toBe(401);
+    await first.close();
+    await other.close();
+
+    const restarted = await demoOn('cookie:', env);
+    const replay = new TestClient(restarted.bankUrl);
+    replay.jar.set('__Host-sid', copy);
+    expect((await replay.request('/api/account')).status).toBe(401);
+    // The secret and the data dir are the same: a cookie that was never logged out still works.
+    const bob = new TestClient(restarted.bankUrl);
+    expect((await bob.login('bob', 'bob-battery-staple')).status).toBe(303);
+    const bobCopy = bob.sid as string;
+    await restarted.close();
+    const again = await demoOn('cookie:', env);
+    const bobAgain = new TestClient(again.bankUrl);
+    bobAgain.jar.set('__Host-sid', bobCopy);
+    expect((await bobAgain.request('/api/account')).status).toBe(200);
+  }, 30_000);
+
+  it('refuses to start when sealed-cookie revocations would live in this process only', async () => {
+    for (const store of ['cookie:memory:', 'cookie:sqlite::memory:']) {
+      await expect(demoOn(store, { DEMO_DATA_DIR: await dataDir() })).rejects.toThrow(/this process only/);
+    }
   });
 });
 

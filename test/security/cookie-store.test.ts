@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hasWarned } from '../../src/core/warn-once.js';
 import { cookieStore } from '../../src/stores/cookie/index.js';
 import { memoryStore } from '../../src/stores/memory/index.js';
+import { sqliteStore } from '../../src/stores/sqlite/index.js';
 import { buildBank, client, Jar, login } from './helpers/bank.js';
 
 function cookieBank(withRevocation = true) {
@@ -16,11 +21,13 @@ describe('sealed-cookie mode (checklist STO-03, CK-10)', () => {
     const { jar, token } = await login(bank);
     await c.send('post', '/account/email', jar, { email: 'CANARY-9f3a', _csrf: token });
     const value = jar.sid as string;
-    expect(value).toMatch(/^g1\.0\./);
+    expect(value).toMatch(/^g2\.0\./);
     const decoded = Buffer.from(value.split('.')[2] as string, 'base64url').toString('latin1');
     expect(decoded).not.toContain('alice');
     expect(decoded).not.toContain('CANARY');
-    expect(await bank.revocation.count?.()).toBe(0); // nothing server-side until something is revoked
+    // Server-side, only the global "not before" record (revocation.ts): no session, no user.
+    expect((await bank.revocation.count?.()) ?? 0).toBe(1);
+    expect((await bank.revocation.get('nb-all'))?.userId).toBeNull();
     const me = await c.get('/me', jar);
     expect(me.body).toEqual({ user: 'alice', balance: 100 });
   });
@@ -122,8 +129,52 @@ describe('sealed-cookie mode (checklist STO-03, CK-10)', () => {
     expect(bank.events.filter((e) => e.type === 'config-warning').map((e) => e.reason)).toEqual([
       'cookie-store-without-revocation',
     ]);
+    expect(hasWarned('cookie-store-without-revocation')).toBe(true);
     const { jar } = await login(bank);
     expect((await client(bank).get('/me', jar)).status).toBe(200);
+  });
+
+  it('STO-03 a per-process revocation store (memory, SQLite :memory:) raises a config-warning and a CustosWarning', async () => {
+    const warnings = (bank: { events: { type: string; reason?: string }[] }) =>
+      bank.events.filter((e) => e.type === 'config-warning').map((e) => e.reason);
+    expect(warnings(cookieBank())).toEqual(['cookie-revocation-per-process']);
+    expect(hasWarned('cookie-revocation-per-process')).toBe(true);
+    const inMemorySqlite = sqliteStore({ path: ':memory:' });
+    expect(warnings(buildBank({ store: cookieStore({ revocation: inMemorySqlite }) }))).toEqual([
+      'cookie-revocation-per-process',
+    ]);
+    await inMemorySqlite.close();
+    const dir = mkdtempSync(join(tmpdir(), 'custos-revocation-'));
+    try {
+      const file = sqliteStore({ path: join(dir, 'revocation.db') });
+      expect(warnings(buildBank({ store: cookieStore({ revocation: file }) }))).toEqual([]);
+      await file.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('STO-03 the global not-before record outlives every cookie; losing it signs everyone out (fail closed)', async () => {
+    const bank = cookieBank();
+    const c = client(bank);
+    const lifetime = 12 * 3_600_000; // the default absolute timeout
+    for (let elapsed = 0; elapsed < 3 * lifetime; elapsed += 3_600_000) {
+      bank.clock.advance(3_600_000);
+      const { jar } = await login(bank);
+      expect((await c.get('/me', jar)).status).toBe(200);
+      await bank.revocation.purgeExpired(bank.clock());
+      expect(await bank.revocation.get('nb-all')).not.toBeNull();
+    }
+    const live = (await login(bank)).jar;
+    const other = await login(bank);
+    const loggedOut = other.jar.clone();
+    await c.send('post', '/logout', other.jar, { _csrf: other.token });
+    await bank.revocation.revokeAll(); // an epoch bump (or a flush) drops every revocation record
+    expect((await c.get('/me', loggedOut)).status).toBe(401);
+    expect((await c.get('/me', live)).status).toBe(401);
+    bank.clock.advance(1);
+    const after = await login(bank);
+    expect((await c.get('/me', after.jar)).status).toBe(200);
   });
 
   it('refuses maxSessionsPerUser (needs a listable server-side store)', () => {

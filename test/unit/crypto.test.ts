@@ -1,7 +1,8 @@
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { safeEqual } from '../../src/crypto/compare.js';
 import { Keyring } from '../../src/crypto/keyring.js';
-import { open, seal, sealedKeyIndex } from '../../src/crypto/seal.js';
+import { open, openSealed, seal } from '../../src/crypto/seal.js';
 import { SECRET_A, SECRET_B } from '../helpers/clock.js';
 
 describe('keyring', () => {
@@ -43,7 +44,7 @@ describe('sealing', () => {
     expect(open(ring, flipped, 'session-x\u0000field')).toBeNull();
     expect(open(ring, sealed, 'session-y\u0000field')).toBeNull();
     expect(open(ring, sealed, 'session-x\u0000other')).toBeNull();
-    for (const garbage of ['', 'g1', 'g1.0.', 'g2.0.AAAA', 'g1.x.AAAA', 'g1.0.!!!!'])
+    for (const garbage of ['', 'g1', 'g1.0.', 'g2.0.AAAA', 'g3.0.AAAA', 'g1.x.AAAA', 'g1.0.!!!!'])
       expect(open(ring, garbage, 'a')).toBeNull();
     expect(open(ring, 42 as never, 'a')).toBeNull();
   });
@@ -53,9 +54,35 @@ describe('sealing', () => {
     const sealedOld = seal(old, 'v', 'aad');
     const rotated = new Keyring([SECRET_A, SECRET_B]);
     expect(open(rotated, sealedOld, 'aad')).toBe('v');
-    expect(sealedKeyIndex(seal(rotated, 'v', 'aad'))).toBe(0);
-    expect(sealedKeyIndex('nonsense')).toBe(-1);
+    // Which key opened it, not what the value says: the old key is now at position 1.
+    expect(openSealed(new Keyring([SECRET_A, SECRET_B]), sealedOld, 'aad')?.keyIndex).toBe(1);
+    expect(openSealed(rotated, seal(rotated, 'v', 'aad'), 'aad')?.keyIndex).toBe(0);
+    expect(openSealed(rotated, 'nonsense', 'aad')).toBeNull();
     expect(open(new Keyring([SECRET_A]), sealedOld, 'aad')).toBeNull();
+  });
+});
+
+describe('values sealed before the header was authenticated (g1)', () => {
+  /** A `g1` value as earlier versions wrote it: only the caller's AAD is authenticated. */
+  function legacySeal(ring: Keyring, plaintext: string, aad: string): string {
+    const nonce = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', ring.current('seal').key, nonce);
+    cipher.setAAD(Buffer.from(aad, 'utf8'));
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return `g1.0.${Buffer.concat([nonce, cipher.getAuthTag(), body]).toString('base64url')}`;
+  }
+
+  it('still open at rest, under the exact index and the canonical body only', () => {
+    const ring = new Keyring([SECRET_A, SECRET_B]);
+    const sealed = legacySeal(ring, 'kept', 'id\u0000f');
+    expect(open(ring, sealed, 'id\u0000f')).toBe('kept');
+    expect(open(ring, sealed, 'id\u0000g')).toBeNull();
+    for (const index of ['00', '01', '2', '+0'])
+      expect(open(ring, sealed.replace(/^g1\.0\./, `g1.${index}.`), 'id\u0000f')).toBeNull();
+    expect(open(ring, `${sealed}A`, 'id\u0000f')).toBeNull();
+    // g2 authenticates its header: a g1 body relabelled g2 does not open, nor the reverse.
+    expect(open(ring, sealed.replace(/^g1/, 'g2'), 'id\u0000f')).toBeNull();
+    expect(open(ring, seal(ring, 'new', 'a').replace(/^g2/, 'g1'), 'a')).toBeNull();
   });
 });
 

@@ -3,7 +3,9 @@ import { exportSessions } from '../../backup/sessions.js';
 import { storedClient } from '../../core/internal-fields.js';
 import type { Keyring } from '../../crypto/keyring.js';
 import type { StoredSession } from '../../stores/contract.js';
-import { type GlobalOptions, loadKeyring, positiveInt, withStore } from '../config.js';
+import { isRevocationRecord } from '../../stores/cookie/revocation.js';
+import { type GlobalOptions, loadKeyring, positiveInt, storeUrl, withStore } from '../config.js';
+import { cookieRevocationIn, splitCookieUrl } from '../cookie-mode.js';
 import { UsageError } from '../exit-codes.js';
 import { formatTime, note, out, plural, table, truncate } from '../output.js';
 
@@ -41,13 +43,20 @@ interface ListOptions extends GlobalOptions {
 
 async function list(options: ListOptions): Promise<void> {
   const keyring = loadKeyring(options);
+  const { cookie } = splitCookieUrl(storeUrl(options));
   const rows = await withStore(options, async ({ store }) => {
     const now = Date.now();
     const found: StoredSession[] = [];
     if (options.user !== undefined) {
       for (const r of await store.listByUser(options.user)) if (r.expiresAt > now) found.push(r);
     } else {
-      for await (const r of exportSessions(store, { now })) found.push(r);
+      // Revocation records of sealed-cookie mode share the store but are not sessions.
+      for await (const r of exportSessions(store, { now })) if (!isRevocationRecord(r)) found.push(r);
+    }
+    if (await cookieRevocationIn(store, cookie)) {
+      note(
+        'this store keeps sealed-cookie revocations: sealed sessions live in browser cookies and are not listed (sign them out with `sessions revoke --user` or `--all`)',
+      );
     }
     found.sort((a, b) => b.createdAt - a.createdAt);
     return found.slice(0, options.limit ?? found.length).map((r) => toRow(r, keyring));
@@ -85,6 +94,9 @@ async function list(options: ListOptions): Promise<void> {
   out(plural(rows.length, 'session'));
 }
 
+/** A public handle: 128 random bits in base64url (src/core/token.ts). */
+const HANDLE = /^[A-Za-z0-9_-]{22}$/;
+
 interface RevokeOptions extends GlobalOptions {
   user?: string;
   all?: boolean;
@@ -104,7 +116,26 @@ async function revoke(args: readonly string[], options: RevokeOptions): Promise<
   }
   const chosen = [handle !== undefined, options.user !== undefined, options.all === true].filter(Boolean).length;
   if (chosen !== 1) throw new UsageError('give exactly one of <handle>, --user <user> or --all');
+  const { cookie } = splitCookieUrl(storeUrl(options));
   await withStore(options, async ({ store }) => {
+    const revocation = await cookieRevocationIn(store, cookie);
+    if (revocation) {
+      // Sealed-cookie mode: nothing to delete, so write "not before" records. The store's epoch
+      // is never bumped here: that would drop those very records (revocation.ts fails closed).
+      const now = Date.now();
+      if (options.all) {
+        await revocation.notBeforeAll(now);
+        out(`revoked every session: sealed cookies issued before ${formatTime(now)} are refused`);
+      } else if (options.user !== undefined) {
+        await revocation.notBefore(options.user, now);
+        out(`revoked every sealed-cookie session of user ${options.user} issued before ${formatTime(now)}`);
+      } else {
+        if (!HANDLE.test(handle as string)) throw new UsageError(`${handle} is not a session handle`);
+        await revocation.endSession(handle as string, now);
+        out(`revoked session ${handle} (sealed sessions are not stored: its user is not known here)`);
+      }
+      return;
+    }
     if (options.all) {
       // Global epoch: every session existing now reads as absent, without scanning (contract).
       await store.revokeAll();

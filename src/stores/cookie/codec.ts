@@ -1,6 +1,6 @@
 import { MAX_COOKIE_BYTES } from '../../cookie/serialize.js';
 import type { Keyring } from '../../crypto/keyring.js';
-import { open, seal, sealedKeyIndex } from '../../crypto/seal.js';
+import { openSealed, seal } from '../../crypto/seal.js';
 import { CustosError } from '../../errors.js';
 import { isStoredSession, type StoredSession } from '../contract.js';
 
@@ -24,18 +24,29 @@ export function sealRecord(keyring: Keyring, cookieName: string, record: StoredS
   return value;
 }
 
-/** The record, or null for anything garbled, edited, or sealed under an unknown key. */
+/**
+ * Only the current format, with the key index spelled exactly (checklist STO-03): `g1` values
+ * left its index outside the AAD, so a client could respell it. A `g1` cookie is refused and its
+ * user signs in again once; `g1` fields at rest in a store still open (seal.ts).
+ */
+const SEALED_COOKIE = /^g2\.(?:0|[1-9][0-9]{0,2})\.[A-Za-z0-9_-]+$/;
+
+/**
+ * The record, or null for anything garbled, edited, or sealed under an unknown key. Every byte of
+ * the value counts: each other spelling is refused (canonical base64url, authenticated header),
+ * and `oldKey` comes from the key that opened it, not from anything the client wrote.
+ */
 export function openRecord(
   keyring: Keyring,
   cookieName: string,
   value: string,
 ): { record: StoredSession; oldKey: boolean } | null {
-  if (value.length > MAX_COOKIE_BYTES || !/^g1\.\d{1,3}\.[A-Za-z0-9_-]+$/.test(value)) return null;
-  const json = open(keyring, value, aad(cookieName));
-  if (json === null) return null;
+  if (value.length > MAX_COOKIE_BYTES || !SEALED_COOKIE.test(value)) return null;
+  const opened = openSealed(keyring, value, aad(cookieName));
+  if (opened === null) return null;
   try {
-    const parsed: unknown = JSON.parse(json);
-    return isStoredSession(parsed) ? { record: parsed, oldKey: sealedKeyIndex(value) > 0 } : null;
+    const parsed: unknown = JSON.parse(opened.plaintext);
+    return isStoredSession(parsed) ? { record: parsed, oldKey: opened.keyIndex > 0 } : null;
   } catch {
     return null;
   }

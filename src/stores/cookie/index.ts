@@ -3,7 +3,7 @@ import { CookieRevocation } from './revocation.js';
 
 export { openRecord, sealRecord } from './codec.js';
 export { RequestCookieStore } from './request-store.js';
-export { CookieRevocation } from './revocation.js';
+export { CookieRevocation, isRevocationRecord } from './revocation.js';
 
 export interface CookieStoreOptions {
   /**
@@ -36,7 +36,11 @@ export class CookieStore implements SessionStore {
 
   constructor(options: CookieStoreOptions = {}) {
     this.revocation = options.revocation
-      ? new CookieRevocation(options.revocation, () => this.#binding.absoluteTimeout)
+      ? new CookieRevocation(
+          options.revocation,
+          () => this.#binding.absoluteTimeout,
+          () => this.#binding.clock(),
+        )
       : null;
   }
 

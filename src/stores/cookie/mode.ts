@@ -2,12 +2,14 @@ import type { EventInput } from '../../core/events.js';
 import type { ManagerContext } from '../../core/manager-context.js';
 import { isAbsoluteExpired, isIdleExpired } from '../../core/policy.js';
 import { openFields } from '../../core/record.js';
+import { warnOnce } from '../../core/warn-once.js';
 import { CustosError } from '../../errors.js';
 import type { ResolvedOptions } from '../../options.js';
 import type { StoredSession } from '../contract.js';
 import { openRecord, sealRecord } from './codec.js';
 import type { CookieStore } from './index.js';
 import { RequestCookieStore } from './request-store.js';
+import { isPerProcessStore } from './revocation.js';
 
 export type SealedLoad =
   | {
@@ -36,7 +38,19 @@ export class SealedCookieMode {
     store.bind({ clock: options.clock, absoluteTimeout: options.absoluteTimeout });
     this.#store = store;
     this.#options = options;
-    if (!store.revocation) emit({ type: 'config-warning', reason: 'cookie-store-without-revocation' });
+    if (!store.revocation) {
+      emit({ type: 'config-warning', reason: 'cookie-store-without-revocation' });
+      warnOnce(
+        'cookie-store-without-revocation',
+        'cookieStore() has no revocation store: logout only clears the browser cookie, and a copy stays valid until its idle or absolute deadline. Pass cookieStore({ revocation: sqliteStore({ path }) }) (or a redis / postgres store).',
+      );
+    } else if (isPerProcessStore(store.revocation.store)) {
+      emit({ type: 'config-warning', reason: 'cookie-revocation-per-process' });
+      warnOnce(
+        'cookie-revocation-per-process',
+        'cookieStore({ revocation }) keeps its revocation records in this process only: after a restart, or on another instance, a logged-out sealed cookie authenticates again. Use a durable, shared revocation store: sqliteStore({ path }) on a file, redisStore or postgresStore.',
+      );
+    }
   }
 
   /** A context whose store is this request's cookie. */
@@ -49,6 +63,9 @@ export class SealedCookieMode {
         // Checklist STO-03 / FIX-01: a logged-out or rotated cookie must not work when replayed.
         if (revocation)
           await base.call('destroy', () => revocation.endSession(record.id, clock(), record.absoluteExpiresAt));
+      },
+      async (record) => {
+        if (revocation) await base.call('create', () => revocation.ready(record.createdAt));
       },
     );
     return { ctx: { ...base, store, sealedCookie: store }, store };

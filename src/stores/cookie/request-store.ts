@@ -13,12 +13,19 @@ export class RequestCookieStore implements SessionStore {
   readonly #sealed = new Map<string, string>();
   readonly #seal: (record: StoredSession) => string;
   readonly #onEnd: (record: StoredSession) => Promise<void>;
+  readonly #beforeCreate: (record: StoredSession) => Promise<void>;
   #incoming: string | null = null;
   #changed = false;
 
-  constructor(seal: (record: StoredSession) => string, onEnd: (record: StoredSession) => Promise<void>) {
+  /** `beforeCreate` runs before a new session is sealed (revocation's `ready()`, when configured). */
+  constructor(
+    seal: (record: StoredSession) => string,
+    onEnd: (record: StoredSession) => Promise<void>,
+    beforeCreate: (record: StoredSession) => Promise<void> = async () => {},
+  ) {
     this.#seal = seal;
     this.#onEnd = onEnd;
+    this.#beforeCreate = beforeCreate;
   }
 
   /** The record that arrived in the cookie. */
@@ -45,6 +52,7 @@ export class RequestCookieStore implements SessionStore {
 
   async create(record: StoredSession): Promise<boolean> {
     if (this.#records.has(record.id)) return false;
+    await this.#beforeCreate(record);
     this.#put(record);
     return true;
   }
