@@ -2,6 +2,7 @@ import type { SessionManager } from '../core/manager.js';
 import type { RequestLike } from '../core/request.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
+import { sessionErrorBody } from './error-body.js';
 
 export interface FetchAdapterOptions {
   /** The peer address, if the runtime knows it (e.g. Bun's `server.requestIP`, Deno's `info.remoteAddr`). */
@@ -35,7 +36,7 @@ export function withSessionHeaders(response: Response, headers: ReadonlyArray<[s
 
 export function sessionErrorResponse(error: unknown): Response | null {
   if (!(error instanceof CustosError)) return null;
-  const body = error.status === 503 ? 'Service unavailable' : error.status === 401 ? 'Not signed in' : 'Forbidden';
+  const body = sessionErrorBody(error.status);
   return new Response(body, {
     status: error.status,
     headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },

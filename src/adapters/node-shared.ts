@@ -11,6 +11,7 @@ import {
   type TrustedProxies,
   type TrustPredicate,
 } from '../protect/proxy.js';
+import { sessionErrorBody } from './error-body.js';
 
 export type { TrustPredicate };
 
@@ -92,7 +93,7 @@ export function applySessionHeaders(res: ServerResponse, headers: ReadonlyArray<
 /** The one generic answer for a session failure: status only, no stack, no internals (checklist STO-04). */
 export function sendSessionError(res: ServerResponse, error: unknown): boolean {
   if (!(error instanceof CustosError) || res.headersSent) return false;
-  const body = error.status === 503 ? 'Service unavailable' : error.status === 401 ? 'Not signed in' : 'Forbidden';
+  const body = sessionErrorBody(error.status);
   res.statusCode = error.status;
   res.removeHeader('content-length');
   res.setHeader('content-type', 'text/plain; charset=utf-8');
