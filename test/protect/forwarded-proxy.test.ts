@@ -8,6 +8,7 @@ import Koa from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as expressAdapter from '../../src/adapters/express.js';
 import * as fastifyAdapter from '../../src/adapters/fastify.js';
+import * as fetchAdapter from '../../src/adapters/fetch.js';
 import * as honoAdapter from '../../src/adapters/hono.js';
 import * as koaAdapter from '../../src/adapters/koa.js';
 import * as nodeAdapter from '../../src/adapters/node.js';
@@ -29,7 +30,7 @@ const HOST = 'bank.example';
 const explicitList = (trust: Trust) =>
   trust === 'explicit' ? [PROXY_ADDRESS] : trust === 'untrusted' ? ['10.0.0.0/8'] : undefined;
 
-const adapters: Record<string, { build: Build; framework: boolean }> = {
+const adapters: Record<string, { build: Build; framework: boolean; enforceHttps?: false }> = {
   express: {
     framework: true,
     build: async (manager, trust, guarded) => {
@@ -110,6 +111,26 @@ const adapters: Record<string, { build: Build; framework: boolean }> = {
       return createAdaptorServer({ fetch: app.fetch }) as Server;
     },
   },
+  // The Fetch adapter served by @hono/node-server, the peer address from its Node request.
+  fetch: {
+    framework: false,
+    enforceHttps: false,
+    build: async (manager, trust) => {
+      type Env = { incoming: http.IncomingMessage };
+      const handler = fetchAdapter.withSessions(
+        manager,
+        async (_request, session, _env: Env) => {
+          session.set('n' as never, 1 as never);
+          return new Response('ok');
+        },
+        {
+          remoteAddress: (_request, env) => env.incoming.socket.remoteAddress,
+          trustedProxies: explicitList(trust),
+        },
+      );
+      return createAdaptorServer({ fetch: (request, env) => handler(request, env as Env) }) as Server;
+    },
+  },
 };
 
 const open: Array<() => Promise<void>> = [];
@@ -141,7 +162,7 @@ async function behindProxy(
 const sessionCookie = (answer: { headers: http.IncomingHttpHeaders }) =>
   (answer.headers['set-cookie'] ?? []).find((c) => c.startsWith('__Host-sid='));
 
-for (const [name, { framework }] of Object.entries(adapters)) {
+for (const [name, { framework, enforceHttps }] of Object.entries(adapters)) {
   const modes: Trust[] = framework ? ['explicit', 'framework'] : ['explicit'];
   // Express's hop count, the README's Heroku/Render setting (Koa's `framework` mode is one already;
   // Fastify 5 ignores a numeric trustProxy on purpose, and custos follows it).
@@ -166,6 +187,7 @@ for (const [name, { framework }] of Object.entries(adapters)) {
         expect(hasWarned('custos-forwarded-proto-client-supplied')).toBe(true);
       });
 
+      if (enforceHttps === false) continue;
       it(`${trust} trust: enforceHttps redirects the spoofing client and serves HSTS through the TLS proxy`, async () => {
         const plain = await behindProxy(name, trust, 'http', true);
         const spoofed = await sendThrough(plain.port, {
