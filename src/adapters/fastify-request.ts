@@ -13,7 +13,11 @@ export function fastifyRequestLike(request: FastifyRequest, trust: TrustPredicat
   const raw = request.raw;
   if (trust !== undefined) return toRequestLike(raw, trust);
   const secure = request.protocol === 'https';
-  if (!secure) noteIgnoredForwarding(headerText(raw.headers['x-forwarded-proto']), 'untrusted-peer');
+  const proto = secure ? undefined : headerText(raw.headers['x-forwarded-proto']);
+  if (proto !== undefined) {
+    // Fastify lists more than the socket peer in `ips` only when it trusted that peer.
+    noteIgnoredForwarding(proto, (request.ips?.length ?? 0) > 1 ? 'client-supplied' : 'untrusted-peer');
+  }
   return {
     method: raw.method ?? 'GET',
     url: raw.url ?? '/',
