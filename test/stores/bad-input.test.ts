@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as expressAdapter from '../../src/adapters/express.js';
 import * as fastifyAdapter from '../../src/adapters/fastify.js';
 import { createSessions, isCustosError, type SessionEvent, type SessionStore } from '../../src/index.js';
+import { createMetrics } from '../../src/metrics/index.js';
 import { cookieStore } from '../../src/stores/cookie/index.js';
 import { memoryStore } from '../../src/stores/memory/index.js';
 import { postgresStore } from '../../src/stores/postgres/index.js';
@@ -111,5 +112,21 @@ describe('the PostgreSQL store classifies refused input itself', () => {
     expect(isCustosError(error, 'INVALID_INPUT')).toBe(true);
     expect((error as Error).message).toMatch(/SQLSTATE 22021/);
     expect((error as Error).message).not.toContain('secret');
+  });
+});
+
+describe('outage metrics stay quiet for refused input', () => {
+  it('no custos_store_errors_total, and the call is timed as rejected, not error', async () => {
+    const metrics = createMetrics();
+    const store = metrics.wrapStore(await pgStore(`metrics_${++table}`));
+    const manager = createSessions({ secrets: [SECRET_A], store, onEvent: metrics.onEvent });
+    const session = await manager.load({ method: 'GET', url: '/', headers: { host: 'localhost' }, secure: true });
+    await expect(session.login('al\u0000ice')).rejects.toMatchObject({ code: 'INVALID_INPUT', status: 400 });
+    const text = await metrics.registry.metrics();
+    expect(text).not.toMatch(/^custos_store_errors_total\{[^}]*\} [1-9]/m);
+    expect(text).toMatch(
+      /custos_store_duration_seconds_count\{operation="create",store="postgres",outcome="rejected"\} 1/,
+    );
+    expect(text).not.toMatch(/outcome="error"/);
   });
 });
