@@ -1,10 +1,16 @@
 import http from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
 import express from 'express';
 import Fastify from 'fastify';
+import { Hono } from 'hono';
+import Koa from 'koa';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as expressAdapter from '../../src/adapters/express.js';
 import * as fastifyAdapter from '../../src/adapters/fastify.js';
+import * as honoAdapter from '../../src/adapters/hono.js';
+import * as koaAdapter from '../../src/adapters/koa.js';
+import * as nodeAdapter from '../../src/adapters/node.js';
 import { createSessions, isCustosError, type SessionEvent, type SessionStore } from '../../src/index.js';
 import { createMetrics } from '../../src/metrics/index.js';
 import { cookieStore } from '../../src/stores/cookie/index.js';
@@ -70,6 +76,42 @@ const apps: Record<string, App> = {
     });
     await app.ready();
     return app.server;
+  },
+  koa: async (store, events) => {
+    const manager = createSessions({ secrets: [SECRET_A], store, onEvent: (e) => events.push(e) });
+    const app = new Koa();
+    app.use(koaAdapter.sessions(manager));
+    app.use(async (ctx) => {
+      if (ctx.path === '/login') await ctx.session.login(String(ctx.query.user));
+      else ctx.session.set('note' as never, 'x'.repeat(Number(ctx.query.size)) as never);
+      ctx.body = 'ok';
+    });
+    return http.createServer(app.callback());
+  },
+  node: async (store, events) => {
+    const manager = createSessions({ secrets: [SECRET_A], store, onEvent: (e) => events.push(e) });
+    return http.createServer(
+      nodeAdapter.withSessions(manager, async (req, res) => {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        if (url.pathname === '/login') await req.session.login(String(url.searchParams.get('user')));
+        else req.session.set('note' as never, 'x'.repeat(Number(url.searchParams.get('size'))) as never);
+        res.end('ok');
+      }),
+    );
+  },
+  hono: async (store, events) => {
+    const manager = createSessions({ secrets: [SECRET_A], store, onEvent: (e) => events.push(e) });
+    const app = new Hono<honoAdapter.SessionEnv<object>>();
+    app.use(honoAdapter.sessions(manager));
+    app.get('/login', async (c) => {
+      await c.get('session').login(String(c.req.query('user')));
+      return c.text('ok');
+    });
+    app.get('/stuff', (c) => {
+      c.get('session').set('note' as never, 'x'.repeat(Number(c.req.query('size'))) as never);
+      return c.text('ok');
+    });
+    return createAdaptorServer({ fetch: app.fetch }) as http.Server;
   },
 };
 
