@@ -21,8 +21,8 @@ export type CustosErrorCode =
   | 'CSRF_REJECTED'
   | 'HTTPS_REQUIRED'
   | 'INVALID_RECORD'
-  | 'IMPORT_FAILED'
-  | 'INVALID_CURSOR';
+  | 'INVALID_INPUT'
+  | 'IMPORT_FAILED';
 
 export class CustosError extends Error {
   readonly code: CustosErrorCode;
@@ -50,6 +50,11 @@ function defaultStatus(code: CustosErrorCode): number {
       return 403;
     case 'STORE_CONFLICT':
       return 409;
+    // Bad input, not an outage: no 503, no Retry-After, no store-error (RFC 9110 §15.5).
+    case 'INVALID_INPUT':
+      return 400;
+    case 'COOKIE_TOO_LARGE':
+      return 413;
     default:
       return 500;
   }

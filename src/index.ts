@@ -20,7 +20,13 @@ export {
 } from './protect/https.js';
 export type { GuessingOptions, HijackOptions, HijackPolicy, ProtectOptions } from './protect/options.js';
 export type { PreSessionToken } from './protect/presession.js';
-export { resolveClient, type TrustedProxies } from './protect/proxy.js';
+export {
+  compileTrustedProxies,
+  type ProxyTrust,
+  resolveClient,
+  type TrustedProxies,
+  type TrustPredicate,
+} from './protect/proxy.js';
 export { CSRF_VARY, type CsrfVerdict } from './protect/verify.js';
 export type { PatchResult, SessionPatch, SessionStore, StoredSession } from './stores/contract.js';
 export { isStoredSession } from './stores/contract.js';

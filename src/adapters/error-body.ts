@@ -6,6 +6,8 @@ export function sessionErrorBody(status: number): string {
   if (status === 401) return 'Not signed in';
   if (status === 403) return 'Forbidden';
   if (status === 409) return 'Conflict, try again';
+  if (status === 413) return 'Content too large';
+  if (status >= 400 && status < 500) return 'Bad request';
   return 'Internal error';
 }
 

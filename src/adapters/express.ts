@@ -5,7 +5,7 @@ import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
 import { attachThroughPrototypes } from './express-hooks.js';
-import { commitOnEnd, type NodeAdapterOptions, sendSessionError, toRequestLike } from './node-shared.js';
+import { commitOnEnd, type NodeAdapterOptions, sendSessionError, startupTrust, toRequestLike } from './node-shared.js';
 
 export { type EnforceHttpsOptions, enforceHttps } from '../protect/https-middleware.js';
 export { jsonOnly } from '../protect/json-middleware.js';
@@ -42,8 +42,10 @@ export function sessions<D extends object = SessionData>(
   options: ExpressSessionsOptions = {},
 ) {
   const passErrors = options.passErrors === true;
+  // Unset: each request follows its app's `trust proxy` (see toRequestLike).
+  const trust = startupTrust(options.trustedProxies);
   return function custosSession(req: Request, res: Response, next: NextFunction): void {
-    manager.load(toRequestLike(req, options.trustedProxies)).then(
+    manager.load(toRequestLike(req, trust)).then(
       (session) => {
         if (!attachThroughPrototypes(req, res, session)) {
           commitOnEnd(res, session);
@@ -76,11 +78,12 @@ export function sessionErrors() {
  */
 export function csrf<D extends object = SessionData>(manager: SessionManager<D>, options: NodeAdapterOptions = {}) {
   const field = manager.options.protect.field;
+  const trust = startupTrust(options.trustedProxies);
   return function custosCsrf(req: Request, res: Response, next: NextFunction): void {
     const session = req.session as unknown as Session<D>;
     const body = req.body as Record<string, unknown> | undefined;
     const submitted = typeof body?.[field] === 'string' ? (body[field] as string) : undefined;
-    const request = toRequestLike(req, options.trustedProxies);
+    const request = toRequestLike(req, trust);
     // Checklist OPT-2: the decision below depends on these headers.
     if (isUnsafeMethod(request.method)) res.vary(CSRF_VARY);
     const verdict = manager.verifyCsrf(request, session, submitted);

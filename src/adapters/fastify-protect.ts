@@ -2,7 +2,8 @@ import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fa
 import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
 import { httpsDecision, resolveHttpsOptions } from '../protect/https.js';
 import type { EnforceHttpsOptions } from '../protect/https-middleware.js';
-import { toRequestLike } from './node-shared.js';
+import { fastifyRequestLike } from './fastify-request.js';
+import { bareRequestLike, startupTrust } from './node-shared.js';
 
 /**
  * An `onRequest` hook: plain-HTTP GET/HEAD → 308 to `https://<host>`, other plain-HTTP methods
@@ -13,9 +14,9 @@ import { toRequestLike } from './node-shared.js';
  */
 export function enforceHttps(options: EnforceHttpsOptions): onRequestAsyncHookHandler {
   const resolved = resolveHttpsOptions(options);
-  const trusted = options.trustedProxies ?? [];
+  const trusted = startupTrust(options.trustedProxies);
   return async function custosEnforceHttps(request: FastifyRequest, reply: FastifyReply) {
-    const decision = httpsDecision(toRequestLike(request.raw, trusted), resolved);
+    const decision = httpsDecision(fastifyRequestLike(request, trusted), resolved);
     if (decision.action === 'continue') {
       for (const [name, value] of decision.headers) reply.header(name, value);
       return;
@@ -29,7 +30,7 @@ export function enforceHttps(options: EnforceHttpsOptions): onRequestAsyncHookHa
 /** An `onRequest` hook for JSON endpoints (CSRF-08): form, multipart and text bodies get 415 unparsed. */
 export function jsonOnly(options: RequireJsonOptions = {}): onRequestAsyncHookHandler {
   return async function custosJsonOnly(request: FastifyRequest, reply: FastifyReply) {
-    const verdict = requireJson(toRequestLike(request.raw), options);
+    const verdict = requireJson(bareRequestLike(request.raw), options);
     if (verdict.ok) return;
     return reply
       .code(verdict.status)

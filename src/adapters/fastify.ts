@@ -6,7 +6,8 @@ import type { Session as CustosSession } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import type { TrustedProxies } from '../protect/proxy.js';
 import { genericSessionFailure } from './error-body.js';
-import { toRequestLike } from './node-shared.js';
+import { fastifyRequestLike } from './fastify-request.js';
+import { startupTrust } from './node-shared.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,7 +20,10 @@ export interface FastifySessionsOptions {
   /** The manager from `createSessions(...)`. */
   // biome-ignore lint/suspicious/noExplicitAny: any data shape; `request.session` is typed by SessionData
   manager: SessionManager<any>;
-  /** Peers whose `X-Forwarded-*` headers are believed. @default [] */
+  /**
+   * Peers whose `X-Forwarded-*` headers are believed: addresses, CIDR ranges or `'loopback'` /
+   * `'linklocal'` / `'uniquelocal'`. Unset: Fastify's own `trustProxy` decides. @default unset
+   */
   trustedProxies?: TrustedProxies;
   /** Check CSRF on every route (else add `csrf(manager)` as a route's `preHandler`). @default false */
   csrf?: boolean;
@@ -46,12 +50,13 @@ export function csrf<D extends object>(
   options: { trustedProxies?: TrustedProxies } = {},
 ): preHandlerAsyncHookHandler {
   const { field } = manager.options.protect;
+  const trust = startupTrust(options.trustedProxies);
   return async function custosCsrf(request: FastifyRequest, reply: FastifyReply) {
     const body = request.body;
     const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
     const session = request.session as unknown as CustosSession<D>;
     const verdict = manager.verifyCsrf(
-      toRequestLike(request.raw, options.trustedProxies),
+      fastifyRequestLike(request, trust),
       session,
       typeof value === 'string' ? value : undefined,
     );
@@ -60,14 +65,15 @@ export function csrf<D extends object>(
 }
 
 const plugin: FastifyPluginAsync<FastifySessionsOptions> = async (fastify, options) => {
-  const { manager, trustedProxies = [] } = options;
+  const { manager, trustedProxies } = options;
+  const trust = startupTrust(trustedProxies);
   /** Custos errors a route threw: answered generically in `onSend`, whatever the error handler made. */
   const failures = new WeakMap<FastifyRequest, CustosError>();
   fastify.decorateRequest('session', null as unknown as CustosSession<SessionData>);
 
   // Callback-style hooks: no promise per hook per request on the hot path (issue 7).
   fastify.addHook('onRequest', (request, reply, done) => {
-    manager.load(toRequestLike(request.raw, trustedProxies)).then(
+    manager.load(fastifyRequestLike(request, trust)).then(
       (session) => {
         request.session = session;
         done();

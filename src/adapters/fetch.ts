@@ -2,19 +2,42 @@ import type { SessionManager } from '../core/manager.js';
 import type { RequestLike } from '../core/request.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
+import { resolveClient, type TrustedProxies } from '../protect/proxy.js';
+import { toTrustPredicate } from '../protect/proxy-trust.js';
+import { noteIgnoredForwarding } from '../protect/proxy-warning.js';
+import { sessionErrorBody } from './error-body.js';
 
 export interface FetchAdapterOptions {
   /** The peer address, if the runtime knows it (e.g. Bun's `server.requestIP`, Deno's `info.remoteAddr`). */
   remoteAddress?: string;
+  /**
+   * Peers (by `remoteAddress`) whose `X-Forwarded-*` headers are believed: addresses, CIDR
+   * ranges or `'loopback'` / `'linklocal'` / `'uniquelocal'`. @default [] (the URL's scheme decides)
+   */
+  trustedProxies?: TrustedProxies;
 }
 
+/** The core's view of a Fetch `Request`: the scheme from its URL, or from a trusted proxy. */
 export function toRequestLike(request: Request, options: FetchAdapterOptions = {}): RequestLike {
+  const encrypted = request.url.startsWith('https:');
+  const header = (name: string) => request.headers.get(name) ?? undefined;
+  if (options.trustedProxies === undefined) {
+    if (!encrypted) noteIgnoredForwarding(header('x-forwarded-proto'), 'untrusted-peer');
+    return {
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      remoteAddress: options.remoteAddress,
+      secure: encrypted,
+    };
+  }
+  const client = resolveClient({ remoteAddress: options.remoteAddress, encrypted }, header, options.trustedProxies);
   return {
     method: request.method,
     url: request.url,
     headers: request.headers,
-    remoteAddress: options.remoteAddress,
-    secure: request.url.startsWith('https:'),
+    remoteAddress: client.ip,
+    secure: client.secure,
   };
 }
 
@@ -35,7 +58,7 @@ export function withSessionHeaders(response: Response, headers: ReadonlyArray<[s
 
 export function sessionErrorResponse(error: unknown): Response | null {
   if (!(error instanceof CustosError)) return null;
-  const body = error.status === 503 ? 'Service unavailable' : error.status === 401 ? 'Not signed in' : 'Forbidden';
+  const body = sessionErrorBody(error.status);
   return new Response(body, {
     status: error.status,
     headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
@@ -55,12 +78,18 @@ export function sessionErrorResponse(error: unknown): Response | null {
 export function withSessions<D extends object, A extends unknown[] = []>(
   manager: SessionManager<D>,
   handler: (request: Request, session: Session<D>, ...rest: A) => Response | Promise<Response>,
-  options: { remoteAddress?: (request: Request, ...rest: A) => string | undefined } = {},
+  options: {
+    remoteAddress?: (request: Request, ...rest: A) => string | undefined;
+    trustedProxies?: TrustedProxies;
+  } = {},
 ): (request: Request, ...rest: A) => Promise<Response> {
+  // Checks `trustedProxies` now, so a bad entry fails at startup rather than on a request.
+  toTrustPredicate(options.trustedProxies);
+  const { trustedProxies } = options;
   return async function sessionHandler(request: Request, ...rest: A): Promise<Response> {
     try {
       const session = await manager.load(
-        toRequestLike(request, { remoteAddress: options.remoteAddress?.(request, ...rest) }),
+        toRequestLike(request, { remoteAddress: options.remoteAddress?.(request, ...rest), trustedProxies }),
       );
       const response = await handler(request, session, ...rest);
       await session.commit();

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
 import { type HttpsOptions, httpsDecision, resolveHttpsOptions } from '../protect/https.js';
+import { toTrustPredicate } from '../protect/proxy-trust.js';
 import { type HonoAdapterOptions, toRequestLike } from './hono.js';
 
 /**
@@ -9,6 +10,7 @@ import { type HonoAdapterOptions, toRequestLike } from './hono.js';
  */
 export function enforceHttps(options: HttpsOptions & HonoAdapterOptions): MiddlewareHandler {
   const resolved = resolveHttpsOptions(options);
+  toTrustPredicate(options.trustedProxies);
   return async function custosEnforceHttps(c, next) {
     const decision = httpsDecision(toRequestLike(c, options), resolved);
     if (decision.action === 'redirect') {
@@ -23,7 +25,10 @@ export function enforceHttps(options: HttpsOptions & HonoAdapterOptions): Middle
 /** Hono middleware for JSON endpoints (CSRF-08): form, multipart and text bodies get 415. */
 export function jsonOnly(options: RequireJsonOptions = {}): MiddlewareHandler {
   return async function custosJsonOnly(c, next) {
-    const verdict = requireJson(toRequestLike(c, {}), options);
+    const verdict = requireJson(
+      { method: c.req.method, url: c.req.url, headers: c.req.raw.headers, secure: false },
+      options,
+    );
     if (!verdict.ok) {
       const body = verdict.status === 415 ? 'Unsupported Media Type' : 'Forbidden';
       return c.text(body, verdict.status, { 'cache-control': 'no-store' });

@@ -6,6 +6,7 @@ import type { RequestLike } from '../core/request.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import { resolveClient, type TrustedProxies } from '../protect/proxy.js';
+import { toTrustPredicate } from '../protect/proxy-trust.js';
 import { commitAfterRoute } from './error-body.js';
 import { sessionErrorResponse, withSessionHeaders } from './fetch.js';
 
@@ -15,7 +16,7 @@ export interface SessionEnv<D extends object = SessionData> {
 }
 
 export interface HonoAdapterOptions {
-  /** Peers whose `X-Forwarded-*` headers are believed. @default [] */
+  /** Peers whose `X-Forwarded-*` headers are believed: addresses, CIDR ranges or `'loopback'` / `'linklocal'` / `'uniquelocal'`. @default [] */
   trustedProxies?: TrustedProxies;
   /**
    * The peer address. On `@hono/node-server` it is read from the socket; elsewhere pass the
@@ -77,6 +78,8 @@ export function sessions<D extends object = SessionData>(
   manager: SessionManager<D>,
   options: HonoAdapterOptions = {},
 ): MiddlewareHandler<SessionEnv<D>> {
+  // Checks `trustedProxies` now, so a bad entry fails at startup rather than on a request.
+  toTrustPredicate(options.trustedProxies);
   return async function custosSession(c, next) {
     let session: Session<D>;
     try {
@@ -109,6 +112,7 @@ export function csrf<D extends object = SessionData>(
   options: HonoAdapterOptions = {},
 ): MiddlewareHandler<SessionEnv<D>> {
   const { field } = manager.options.protect;
+  toTrustPredicate(options.trustedProxies);
   return async function custosCsrf(c, next) {
     let submitted: string | undefined;
     if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) && FORM.test(c.req.header('content-type') ?? '')) {

@@ -2,7 +2,7 @@ import type { Context, Middleware, Next } from 'koa';
 import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
 import { httpsDecision, resolveHttpsOptions } from '../protect/https.js';
 import type { EnforceHttpsOptions } from '../protect/https-middleware.js';
-import { toRequestLike } from './node-shared.js';
+import { bareRequestLike, koaTrust, startupTrust, toRequestLike } from './node-shared.js';
 
 /**
  * Koa middleware, mount it first: plain-HTTP GET/HEAD → 308 to `https://<host>`, other
@@ -10,9 +10,9 @@ import { toRequestLike } from './node-shared.js';
  */
 export function enforceHttps(options: EnforceHttpsOptions): Middleware {
   const resolved = resolveHttpsOptions(options);
-  const trusted = options.trustedProxies ?? [];
+  const trusted = startupTrust(options.trustedProxies);
   return async function custosEnforceHttps(ctx: Context, next: Next): Promise<void> {
-    const decision = httpsDecision(toRequestLike(ctx.req, trusted), resolved);
+    const decision = httpsDecision(toRequestLike(ctx.req, trusted ?? koaTrust(ctx.app)), resolved);
     ctx.set('cache-control', 'no-store');
     if (decision.action === 'redirect') {
       ctx.status = decision.status;
@@ -43,7 +43,7 @@ export function enforceHttps(options: EnforceHttpsOptions): Middleware {
 /** Koa middleware for JSON endpoints (CSRF-08): form, multipart and text bodies get 415. */
 export function jsonOnly(options: RequireJsonOptions = {}): Middleware {
   return async function custosJsonOnly(ctx: Context, next: Next): Promise<void> {
-    const verdict = requireJson(toRequestLike(ctx.req), options);
+    const verdict = requireJson(bareRequestLike(ctx.req), options);
     if (verdict.ok) return next();
     ctx.status = verdict.status;
     ctx.set('cache-control', 'no-store');

@@ -4,7 +4,7 @@ import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import { commitAfterRoute, genericSessionFailure } from './error-body.js';
-import { type NodeAdapterOptions, toRequestLike } from './node-shared.js';
+import { koaTrust, type NodeAdapterOptions, startupTrust, toRequestLike } from './node-shared.js';
 
 export type { NodeAdapterOptions as KoaAdapterOptions } from './node-shared.js';
 
@@ -36,10 +36,12 @@ export function sessions<D extends object = SessionData>(
   manager: SessionManager<D>,
   options: NodeAdapterOptions = {},
 ): Middleware {
+  // Unset: Koa's own `app.proxy` / `app.maxIpsCount` decide.
+  const trust = startupTrust(options.trustedProxies);
   return async function custosSession(ctx: Context, next: Next): Promise<void> {
     let session: Session<D>;
     try {
-      session = await manager.load(toRequestLike(ctx.req, options.trustedProxies));
+      session = await manager.load(toRequestLike(ctx.req, trust ?? koaTrust(ctx.app)));
     } catch (error) {
       const failure = genericSessionFailure(error);
       if (!failure) throw error;
@@ -72,12 +74,13 @@ export function csrf<D extends object = SessionData>(
   options: NodeAdapterOptions = {},
 ): Middleware {
   const { field } = manager.options.protect;
+  const trust = startupTrust(options.trustedProxies);
   return async function custosCsrf(ctx: Context, next: Next): Promise<void> {
     const session = ctx.session as unknown as Session<D>;
     const body = (ctx.request as { body?: unknown }).body;
     const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
     const verdict = manager.verifyCsrf(
-      toRequestLike(ctx.req, options.trustedProxies),
+      toRequestLike(ctx.req, trust ?? koaTrust(ctx.app)),
       session,
       typeof value === 'string' ? value : undefined,
     );

@@ -4,22 +4,61 @@ import type { SessionManager } from '../core/manager.js';
 import type { RequestLike } from '../core/request.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
-import { resolveClient, type TrustedProxies } from '../protect/proxy.js';
+import {
+  compileTrustedProxies,
+  type ProxyTrust,
+  resolveClient,
+  type TrustedProxies,
+  type TrustPredicate,
+} from '../protect/proxy.js';
+import { sessionErrorBody } from './error-body.js';
+
+export type { TrustPredicate };
 
 export interface NodeAdapterOptions {
-  /** Peers whose `X-Forwarded-*` headers are believed; `'loopback'` for a proxy on this host. @default [] */
+  /**
+   * Peers whose `X-Forwarded-*` headers are believed: addresses, CIDR ranges (`'10.0.0.0/8'`)
+   * or `'loopback'` / `'linklocal'` / `'uniquelocal'`. Unset under Express: Express's own
+   * `trust proxy` setting decides; elsewhere nobody is trusted. @default unset
+   */
   trustedProxies?: TrustedProxies;
 }
 
-/** Builds the core's view of a Node request. */
-export function toRequestLike(req: IncomingMessage, trustedProxies: TrustedProxies = []): RequestLike {
+/** Checks and compiles an explicit `trustedProxies` once, when the middleware is created. */
+export function startupTrust(list: TrustedProxies | undefined): TrustPredicate | undefined {
+  return list === undefined ? undefined : compileTrustedProxies(list);
+}
+
+/**
+ * Koa's own proxy setting as a trust decision: `app.proxy` trusts forwarded headers, and
+ * `app.maxIpsCount` (0 = no limit) is how many hops, counting the socket peer, may be proxies.
+ */
+export function koaTrust(app: { proxy?: boolean; maxIpsCount?: number } | undefined): TrustPredicate {
+  if (app?.proxy !== true) return () => false;
+  const hops = app.maxIpsCount ?? 0;
+  return hops > 0 ? (_address, hop) => hop < hops : () => true;
+}
+
+/** Express's compiled `trust proxy` setting, when `req` comes from an Express app. */
+function expressTrust(req: IncomingMessage): TrustPredicate | undefined {
+  const app = (req as { app?: { get?: (setting: string) => unknown } }).app;
+  const fn = typeof app?.get === 'function' ? app.get('trust proxy fn') : undefined;
+  return typeof fn === 'function' ? (fn as TrustPredicate) : undefined;
+}
+
+/**
+ * Builds the core's view of a Node request. Without an explicit trust, an Express request
+ * follows its app's `trust proxy` (so `app.set('trust proxy', 1)` behind a PaaS router just
+ * works), but forwarded values are still read from the trusted hop, never the left-most.
+ */
+export function toRequestLike(req: IncomingMessage, trust?: ProxyTrust): RequestLike {
   const client = resolveClient(
     { remoteAddress: req.socket?.remoteAddress, encrypted: Boolean((req.socket as TLSSocket | undefined)?.encrypted) },
     (name) => {
       const value = req.headers[name];
       return Array.isArray(value) ? value.join(', ') : value;
     },
-    trustedProxies,
+    trust ?? expressTrust(req) ?? [],
   );
   return {
     method: req.method ?? 'GET',
@@ -28,6 +67,11 @@ export function toRequestLike(req: IncomingMessage, trustedProxies: TrustedProxi
     remoteAddress: client.ip,
     secure: client.secure,
   };
+}
+
+/** Method and headers only, for checks that never look at the client (content type). */
+export function bareRequestLike(req: IncomingMessage): RequestLike {
+  return { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, secure: false };
 }
 
 /** Adds the session's headers; `Set-Cookie` is appended so the app's own cookies survive. */
@@ -49,7 +93,7 @@ export function applySessionHeaders(res: ServerResponse, headers: ReadonlyArray<
 /** The one generic answer for a session failure: status only, no stack, no internals (checklist STO-04). */
 export function sendSessionError(res: ServerResponse, error: unknown): boolean {
   if (!(error instanceof CustosError) || res.headersSent) return false;
-  const body = error.status === 503 ? 'Service unavailable' : error.status === 401 ? 'Not signed in' : 'Forbidden';
+  const body = sessionErrorBody(error.status);
   res.statusCode = error.status;
   res.removeHeader('content-length');
   res.setHeader('content-type', 'text/plain; charset=utf-8');
@@ -150,7 +194,7 @@ export function attachSession<D extends object>(
   res: ServerResponse,
   options: NodeAdapterOptions = {},
 ): Promise<Session<D>> {
-  return manager.load(toRequestLike(req, options.trustedProxies)).then((session) => {
+  return manager.load(toRequestLike(req, startupTrust(options.trustedProxies))).then((session) => {
     commitOnEnd(res, session);
     return session;
   });

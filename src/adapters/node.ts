@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
-import { commitOnEnd, type NodeAdapterOptions, sendSessionError, toRequestLike } from './node-shared.js';
+import { commitOnEnd, type NodeAdapterOptions, sendSessionError, startupTrust, toRequestLike } from './node-shared.js';
 
 export { type EnforceHttpsOptions, enforceHttps } from '../protect/https-middleware.js';
 export { jsonOnly } from '../protect/json-middleware.js';
@@ -28,9 +28,10 @@ export function withSessions<D extends object>(
   handler: NodeSessionHandler<D>,
   options: NodeAdapterOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  const trust = startupTrust(options.trustedProxies);
   return function sessionHandler(req, res) {
     manager
-      .load(toRequestLike(req, options.trustedProxies))
+      .load(toRequestLike(req, trust))
       .then(async (session) => {
         commitOnEnd(res, session);
         const withSession = req as IncomingMessage & { session: Session<D> };

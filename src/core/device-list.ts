@@ -40,11 +40,11 @@ const MAX_PAGE_SIZE = 1000;
 export function checkPageRequest(request: PageRequest): { limit: number; after: string | null } {
   const limit = request.limit ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw new CustosError('INVALID_CURSOR', `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`, { status: 400 });
+    throw new CustosError('INVALID_INPUT', `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`, { status: 400 });
   }
   const after = request.cursor ?? null;
   if (after !== null && !isPageCursor(after)) {
-    throw new CustosError('INVALID_CURSOR', 'cursor is not one this API returned; start again without it', {
+    throw new CustosError('INVALID_INPUT', 'cursor is not one this API returned; start again without it', {
       status: 400,
     });
   }

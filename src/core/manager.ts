@@ -245,7 +245,7 @@ export class SessionManager<D extends object = SessionData> {
    * One page of a user's live sessions. On SQLite, PostgreSQL, MySQL and Redis a page costs the
    * same whatever the user's total (a user with 10,000 sessions gets page one as fast as a user
    * with ten); pass `next` as `cursor` for the following page. A cursor that is not one this API
-   * returned is `INVALID_CURSOR` (400), never a store outage.
+   * returned is `INVALID_INPUT` (400), never a store outage.
    */
   async listSessionsPage(userId: string, request: PageRequest = {}): Promise<SessionPage> {
     const { limit, after } = checkPageRequest(request);

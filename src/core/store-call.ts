@@ -82,8 +82,11 @@ export class StoreCaller {
   }
 
   #failure(operation: string, error: unknown): CustosError {
+    // A store that refuses the input on purpose (`COOKIE_TOO_LARGE`, `INVALID_INPUT`…) is up and
+    // answering: passing that on as an outage would page on-call and tell clients to retry.
+    if (error instanceof CustosError && error.code !== 'STORE_UNAVAILABLE') return error;
     safeEmit(this.#onEvent, { type: 'store-error', at: this.#clock(), reason: operation });
-    if (error instanceof CustosError && error.code === 'STORE_UNAVAILABLE') return error;
+    if (error instanceof CustosError) return error;
     return new CustosError('STORE_UNAVAILABLE', `session store failed during ${operation}`, { cause: error });
   }
 }

@@ -52,7 +52,7 @@ const SECURITY = new Set([
  * | `custos_csrf_rejections_total`           | counter   | `reason`                       |
  * | `custos_security_events_total`           | counter   | `type` (tampered, unknown-id…) |
  * | `custos_store_errors_total`              | counter   | `operation`                    |
- * | `custos_store_duration_seconds`          | histogram | `operation`, `store`, `outcome`|
+ * | `custos_store_duration_seconds`          | histogram | `operation`, `store`, `outcome` (ok / error / rejected)|
  *
  * Labels never carry a handle, user id, IP or token: only fixed reason strings.
  *

@@ -1,3 +1,4 @@
+import { CustosError } from '../errors.js';
 import type { SessionStore } from '../stores/contract.js';
 
 /** Store methods worth a latency sample; `exportRecords` (a long scan) and `close` are not. */
@@ -15,7 +16,11 @@ const TIMED = new Set([
   'count',
 ]);
 
-export type Observe = (operation: string, seconds: number, outcome: 'ok' | 'error') => void;
+/** `rejected`: the store answered and refused the input (`COOKIE_TOO_LARGE`, `INVALID_INPUT`…), not an outage. */
+export type Observe = (operation: string, seconds: number, outcome: 'ok' | 'error' | 'rejected') => void;
+
+const outcomeOf = (error: unknown) =>
+  error instanceof CustosError && error.code !== 'STORE_UNAVAILABLE' ? 'rejected' : 'error';
 
 /**
  * The same store, with every call timed. A Proxy keeps whatever else the store offers
@@ -35,7 +40,7 @@ export function timedStore<S extends SessionStore>(store: S, observe: Observe): 
           observe(property, (performance.now() - started) / 1000, 'ok');
           return result;
         } catch (error) {
-          observe(property, (performance.now() - started) / 1000, 'error');
+          observe(property, (performance.now() - started) / 1000, outcomeOf(error));
           throw error;
         }
       };

@@ -3,6 +3,7 @@ import { INTERNAL, recordedClient } from '../core/internal-fields.js';
 import { isLoopbackHost, type RequestLike, requestHost } from '../core/request.js';
 import type { Session } from '../core/session.js';
 import type { ResolvedOptions } from '../options.js';
+import { warnHttpsRequired } from './config-refusals.js';
 import { GuessCounter } from './guessing.js';
 import { detectHijack } from './hijack.js';
 
@@ -49,11 +50,12 @@ export class ProtectionGuards {
 
   /** Whether `observe` needs to see events of this type (the manager skips stamping the rest). */
   observes(type: SessionEvent['type']): boolean {
-    return this.#guesses !== null && GUESS_EVENTS.has(type);
+    return type === 'https-required' || (this.#guesses !== null && GUESS_EVENTS.has(type));
   }
 
   /** Watches emitted events: unknown or forged ids from one address past a threshold (checklist BF-07). */
   observe(event: SessionEvent): void {
+    if (event.type === 'https-required') warnHttpsRequired();
     if (!this.#guesses || !event.ip || !GUESS_EVENTS.has(event.type)) return;
     if (this.#guesses.record(event.ip, event.at)) {
       this.#emit({ type: 'guessing-suspected', ip: event.ip, reason: 'unknown-session-ids' });

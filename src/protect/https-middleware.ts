@@ -1,10 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { toRequestLike } from '../adapters/node-shared.js';
+import { startupTrust, toRequestLike } from '../adapters/node-shared.js';
 import { type HttpsOptions, httpsDecision, resolveHttpsOptions } from './https.js';
 import type { TrustedProxies } from './proxy.js';
 
 export interface EnforceHttpsOptions extends HttpsOptions {
-  /** Peers whose `X-Forwarded-Proto` is believed (checklist TLS-06). @default [] */
+  /**
+   * Peers whose `X-Forwarded-Proto` is believed (checklist TLS-06): addresses, CIDR ranges or
+   * `'loopback'` / `'linklocal'` / `'uniquelocal'`. Unset: Express's `trust proxy` under
+   * Express, Koa's `app.proxy` under Koa, nobody elsewhere.
+   */
   trustedProxies?: TrustedProxies;
 }
 
@@ -18,7 +22,7 @@ export interface EnforceHttpsOptions extends HttpsOptions {
  */
 export function enforceHttps(options: EnforceHttpsOptions) {
   const resolved = resolveHttpsOptions(options);
-  const trusted = options.trustedProxies ?? [];
+  const trusted = startupTrust(options.trustedProxies);
   return function custosEnforceHttps(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
     const decision = httpsDecision(toRequestLike(req, trusted), resolved);
     if (decision.action === 'continue') {

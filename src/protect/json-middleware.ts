@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { toRequestLike } from '../adapters/node-shared.js';
+import { bareRequestLike } from '../adapters/node-shared.js';
 import { type RequireJsonOptions, requireJson } from './content-type.js';
 
 /**
@@ -11,7 +11,7 @@ import { type RequireJsonOptions, requireJson } from './content-type.js';
  */
 export function jsonOnly(options: RequireJsonOptions = {}) {
   return function custosJsonOnly(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
-    const verdict = requireJson(toRequestLike(req), options);
+    const verdict = requireJson(bareRequestLike(req), options);
     if (verdict.ok) {
       next();
       return;

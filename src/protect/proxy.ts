@@ -1,10 +1,8 @@
-import { isLoopbackAddress } from '../core/request.js';
+import { normaliseAddress, type ProxyTrust, toTrustPredicate } from './proxy-trust.js';
+import { noteIgnoredForwarding } from './proxy-warning.js';
 
-/**
- * Which peers may tell us the client's address, scheme and host through `X-Forwarded-*`
- * (checklist TLS-06). `'loopback'` matches 127.0.0.0/8 and ::1. Anyone else's headers are ignored.
- */
-export type TrustedProxies = readonly string[];
+export type { ProxyTrust, TrustedProxies, TrustPredicate } from './proxy-trust.js';
+export { compileTrustedProxies } from './proxy-trust.js';
 
 export interface ResolvedClient {
   readonly ip: string | undefined;
@@ -13,40 +11,52 @@ export interface ResolvedClient {
   readonly host: string | undefined;
 }
 
-function normalise(address: string | undefined): string | undefined {
-  return address?.startsWith('::ffff:') ? address.slice(7) : address;
+export function isTrustedProxy(address: string | undefined, trusted: ProxyTrust, hop = 0): boolean {
+  return address !== undefined && toTrustPredicate(trusted)(normaliseAddress(address), hop);
 }
 
-export function isTrustedProxy(address: string | undefined, trusted: TrustedProxies): boolean {
-  const peer = normalise(address);
-  if (peer === undefined || trusted.length === 0) return false;
-  return trusted.some((entry) => (entry === 'loopback' ? isLoopbackAddress(peer) : normalise(entry) === peer));
-}
+const list = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
-const first = (value: string | undefined) => value?.split(',')[0]?.trim() || undefined;
+/**
+ * The value the outermost trusted proxy wrote. Each trusted hop appends one value (or the first
+ * overwrites the header), so the one `trustedHops` from the right is what the proxy that faced
+ * the client saw; anything further left came from the client itself and is never believed
+ * (the same rule as `X-Forwarded-For`, RFC 7239 §5.2 / §8.1).
+ */
+function fromTrustedHop(value: string | undefined, trustedHops: number): string | undefined {
+  const values = list(value);
+  if (values.length === 0) return undefined;
+  return values[Math.max(0, values.length - trustedHops)];
+}
 
 /** The client as the app should see it: forwarded headers count only from a trusted peer. */
 export function resolveClient(
   peer: { remoteAddress: string | undefined; encrypted: boolean },
   header: (name: string) => string | undefined,
-  trusted: TrustedProxies,
+  trust: ProxyTrust,
 ): ResolvedClient {
-  const direct = { ip: normalise(peer.remoteAddress), secure: peer.encrypted, host: header('host') };
-  if (!isTrustedProxy(peer.remoteAddress, trusted)) return direct;
-  // The right-most address not belonging to a trusted proxy is the client (RFC 7239 practice).
-  const chain = (header('x-forwarded-for') ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  let ip = direct.ip;
-  for (let i = chain.length - 1; i >= 0; i--) {
-    ip = chain[i];
-    if (!isTrustedProxy(ip, trusted)) break;
+  const peerAddress = peer.remoteAddress === undefined ? undefined : normaliseAddress(peer.remoteAddress);
+  const direct = { ip: peerAddress, secure: peer.encrypted, host: header('host') };
+  const trusted = toTrustPredicate(trust);
+  if (peerAddress === undefined || !trusted(peerAddress, 0)) {
+    if (!peer.encrypted) noteIgnoredForwarding(header('x-forwarded-proto'), 'untrusted-peer');
+    return direct;
   }
-  const proto = first(header('x-forwarded-proto'))?.toLowerCase();
-  return {
-    ip,
-    secure: proto === undefined ? direct.secure : proto === 'https',
-    host: first(header('x-forwarded-host')) ?? direct.host,
-  };
+  // The right-most address not belonging to a trusted proxy is the client (RFC 7239 practice).
+  const chain = list(header('x-forwarded-for'));
+  let ip = peerAddress;
+  let trustedHops = 1;
+  for (let i = chain.length - 1; i >= 0; i--) {
+    ip = normaliseAddress(chain[i] as string);
+    if (i === 0 || !trusted(ip, trustedHops)) break;
+    trustedHops++;
+  }
+  const proto = fromTrustedHop(header('x-forwarded-proto'), trustedHops)?.toLowerCase();
+  const secure = proto === undefined ? direct.secure : proto === 'https';
+  if (!secure) noteIgnoredForwarding(header('x-forwarded-proto'), 'client-supplied');
+  return { ip, secure, host: fromTrustedHop(header('x-forwarded-host'), trustedHops) ?? direct.host };
 }

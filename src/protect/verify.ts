@@ -2,6 +2,7 @@ import type { EventInput } from '../core/events.js';
 import { INTERNAL } from '../core/internal-fields.js';
 import { headerValue, type RequestLike } from '../core/request.js';
 import type { Session } from '../core/session.js';
+import { warnOriginNotConfigured } from './config-refusals.js';
 import { verifyMaskedToken } from './csrf-token.js';
 import type { ResolvedProtectOptions } from './options.js';
 import { checkRequestOrigin } from './origin.js';
@@ -49,7 +50,12 @@ export function verifyCsrf(
     return options.reportOnly ? { ok: true } : { ok: false, status: 403, reason };
   };
   const origin = checkRequestOrigin(request, options);
-  if (!origin.ok) return reject(origin.reason);
+  if (!origin.ok) {
+    if (origin.reason === 'origin-mismatch' || origin.reason === 'referer-mismatch') {
+      warnOriginNotConfigured(request, options.origins);
+    }
+    return reject(origin.reason);
+  }
   const token = submitted ?? headerValue(request.headers, options.header);
   const secret = session.internalGet(INTERNAL.csrf);
   if (typeof secret === 'string' && verifyMaskedToken(secret, token)) return { ok: true };

@@ -66,16 +66,16 @@ describe('paginated device list on Redis (a devices page of a user with many ses
     await client.quit();
   });
 
-  it('a cursor that is not one the API returned is INVALID_CURSOR (400), not a store outage', async () => {
+  it('a cursor that is not one the API returned is INVALID_INPUT (400), not a store outage', async () => {
     const { client, manager, userId, sent } = await userWith(3);
     sent.length = 0;
     for (const cursor of ['nope', '12:abc def', `${'9'.repeat(17)}:a`, '-1:abc']) {
       await expect(manager.listSessionsPage(userId, { cursor })).rejects.toMatchObject({
-        code: 'INVALID_CURSOR',
+        code: 'INVALID_INPUT',
         status: 400,
       });
     }
-    await expect(manager.listSessionsPage(userId, { limit: 0 })).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
+    await expect(manager.listSessionsPage(userId, { limit: 0 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     expect(sent).toEqual([]);
     await client.quit();
   });

@@ -74,3 +74,43 @@ describe('durations', () => {
     expect(() => parseDuration({} as never, 'x')).toThrow(CustosError);
   });
 });
+
+describe('reading the cookie header is linear in its length', () => {
+  // Pathological shapes that made an indexOf-per-pair parser quadratic (each pair searched for
+  // '=' up to the end of the header), plus a normal header for comparison.
+  const shapes: Record<string, (n: number) => string> = {
+    'semicolons without =': (n) => ';'.repeat(n),
+    'names without =': (n) => 'a;'.repeat(n / 2),
+    'spaces then one =': (n) => `${' '.repeat(n - 3)}a=b`,
+    'equals only': (n) => '='.repeat(n),
+    'one = at the very end': (n) => `${';a'.repeat((n - 2) / 2)}=x`,
+    'many matching pairs': (n) => '__Host-sid=v; '.repeat(Math.floor(n / 14)),
+    'ordinary cookies': (n) => 'theme=dark; lang=en; '.repeat(Math.floor(n / 21)),
+  };
+  const work = (text: string) => {
+    const meter = { steps: 0 };
+    readCookie(text, '__Host-sid', meter);
+    return meter.steps;
+  };
+
+  for (const [shape, make] of Object.entries(shapes)) {
+    it(`${shape}: at most 3 character reads per byte, and double the header is double the work`, () => {
+      const half = make(MAX_COOKIE_HEADER / 2);
+      const full = make(MAX_COOKIE_HEADER);
+      expect(full.length).toBeLessThanOrEqual(MAX_COOKIE_HEADER);
+      // Every byte is read at least once: the meter measures the parse, not nothing.
+      expect(work(full)).toBeGreaterThanOrEqual(full.length);
+      expect(work(full)).toBeLessThanOrEqual(3 * full.length + 3);
+      expect(work(full) / work(half)).toBeLessThan(2.1);
+    });
+  }
+
+  it('keeps the results: names trimmed, values unquoted, duplicates counted', () => {
+    expect(readCookie('=x; \t__Host-sid \t= "v" ; y', '__Host-sid')).toEqual({ value: 'v', count: 1 });
+    expect(readCookie('__Host-sid=a=b;;', '__Host-sid')).toEqual({ value: 'a=b', count: 1 });
+    expect(readCookie(';'.repeat(MAX_COOKIE_HEADER - 13) + '__Host-sid=v', '__Host-sid')).toEqual({
+      value: 'v',
+      count: 1,
+    });
+  });
+});

@@ -26,11 +26,11 @@ type ExpressLikeRequest = CompatRequest & {
 /** The core's view of the request, deciding "is this HTTPS?" the way the `proxy` option says. */
 function requestLike(req: ExpressLikeRequest, settings: CompatSettings): RequestLike {
   if (settings.trustedProxies) return toRequestLike(req, settings.trustedProxies);
+  // proxy unset: express-session defers to Express's own `trust proxy` setting. Its trust
+  // decision, read on the trusted hop's value: `req.secure` takes the left-most, client-supplied
+  // X-Forwarded-Proto (TLS-03).
+  if (settings.proxy === undefined && req.app !== undefined) return toRequestLike(req);
   const direct = toRequestLike(req, []);
-  // proxy unset: express-session defers to Express's own `trust proxy` setting (req.secure, req.ip).
-  if (settings.proxy === undefined && req.app !== undefined && typeof req.secure === 'boolean') {
-    return { ...direct, secure: req.secure, remoteAddress: req.ip ?? direct.remoteAddress };
-  }
   return { ...direct, secure: Boolean((req.socket as TLSSocket | undefined)?.encrypted) };
 }
 

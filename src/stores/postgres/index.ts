@@ -2,6 +2,7 @@ import { CustosError } from '../../errors.js';
 import type { PatchResult, SessionPatch, SessionStore, StoredSession } from '../contract.js';
 import { isStoredSession } from '../contract.js';
 import { assertIdentifier, type TableNames, tableNames } from './identifiers.js';
+import { classifyInputErrors } from './input-errors.js';
 import { migrate } from './migrate.js';
 import type { PgPoolLike } from './pool.js';
 import { watchPoolErrors } from './pool-errors.js';
@@ -59,7 +60,7 @@ export class PostgresStore implements SessionStore {
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
       throw new CustosError('INVALID_OPTION', 'postgresStore: `batchSize` must be an integer from 1 to 10000');
     }
-    this.pool = pool;
+    this.pool = classifyInputErrors(pool);
     this.batchSize = batchSize;
     this.names = tableNames(
       assertIdentifier('schema', options.schema ?? 'public'),

@@ -1,0 +1,32 @@
+import type { FastifyRequest } from 'fastify';
+import type { RequestLike } from '../core/request.js';
+import { normaliseAddress } from '../protect/proxy-trust.js';
+import { noteIgnoredForwarding } from '../protect/proxy-warning.js';
+import { type TrustPredicate, toRequestLike } from './node-shared.js';
+
+/**
+ * The core's view of a Fastify request. With an explicit `trustedProxies` custos decides; without
+ * one, Fastify's own `trustProxy` does: `request.protocol` and `request.ip` already read the
+ * right-most forwarded values, and only from a peer Fastify trusts.
+ */
+export function fastifyRequestLike(request: FastifyRequest, trust: TrustPredicate | undefined): RequestLike {
+  const raw = request.raw;
+  if (trust !== undefined) return toRequestLike(raw, trust);
+  const secure = request.protocol === 'https';
+  const proto = secure ? undefined : headerText(raw.headers['x-forwarded-proto']);
+  if (proto !== undefined) {
+    // Fastify lists more than the socket peer in `ips` only when it trusted that peer.
+    noteIgnoredForwarding(proto, (request.ips?.length ?? 0) > 1 ? 'client-supplied' : 'untrusted-peer');
+  }
+  return {
+    method: raw.method ?? 'GET',
+    url: raw.url ?? '/',
+    headers: raw.headers,
+    remoteAddress: request.ip === undefined ? undefined : normaliseAddress(request.ip),
+    secure,
+  };
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
