@@ -9,6 +9,7 @@ export type SessionEventType =
   | 'expired-idle'
   | 'expired-absolute'
   | 'revoked'
+  | 'evicted'
   | 'unknown-id'
   | 'tampered'
   | 'duplicate-cookie'

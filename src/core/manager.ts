@@ -65,6 +65,8 @@ export class SessionManager<D extends object = SessionData> {
       emit: (event) => this.emit(event),
       makeRoomFor: (userId) => this.#makeRoomFor(userId),
     };
+    // A bounded store that ends a session on its own (an eviction) says so through onEvent.
+    this.store.listen?.((event) => this.emit(event));
     this.#guards = new ProtectionGuards(this.options, (event) => this.emit(event));
     this.#guards.warnAtStartup();
     this.#sealed = isCookieStore(this.store)
