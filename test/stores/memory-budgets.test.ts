@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { hasWarned } from '../../src/core/warn-once.js';
-import { createSessions, type SessionEvent } from '../../src/index.js';
+import { createSessions, type SessionEvent, type SessionManager } from '../../src/index.js';
 import { type MemoryStore, memoryStore } from '../../src/stores/memory/index.js';
 import { makeRecord } from '../../src/testing/records.js';
 import { manualClock, SECRET_A } from '../helpers/clock.js';
 import { finish, loginAs, req } from '../helpers/requests.js';
 
+type Cart = { cart: string[] };
+
 /** One anonymous visitor from `ip` who puts something in a cart: a stored session, no credentials. */
-async function anonymousVisit(manager: ReturnType<typeof createSessions>, ip: string): Promise<string> {
+async function anonymousVisit(manager: SessionManager<Cart>, ip: string): Promise<string> {
   const session = await manager.load(req(undefined, { remoteAddress: ip }));
   session.set('cart', ['book']);
   const { cookie } = await finish(session);
@@ -17,7 +19,12 @@ async function anonymousVisit(manager: ReturnType<typeof createSessions>, ip: st
 
 function setup(store: MemoryStore) {
   const events: SessionEvent[] = [];
-  const manager = createSessions({ secrets: [SECRET_A], store, clock: manualClock(), onEvent: (e) => events.push(e) });
+  const manager = createSessions<Cart>({
+    secrets: [SECRET_A],
+    store,
+    clock: manualClock(),
+    onEvent: (e) => events.push(e),
+  });
   return { manager, events };
 }
 
