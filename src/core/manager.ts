@@ -8,7 +8,7 @@ import { maskToken } from '../protect/csrf-token.js';
 import { ProtectionGuards } from '../protect/guards.js';
 import { issuePreSessionToken, type PreSessionToken, preSessionCheck } from '../protect/presession.js';
 import { type CsrfVerdict, verifyCsrf } from '../protect/verify.js';
-import type { SessionStore } from '../stores/contract.js';
+import type { SessionStore, StoreEvent } from '../stores/contract.js';
 import { isCookieStore } from '../stores/cookie/index.js';
 import { SealedCookieMode } from '../stores/cookie/mode.js';
 import type { SessionData } from './data.js';
@@ -21,6 +21,7 @@ import { headerValue, isLoopbackHost, type RequestLike, requestHost } from './re
 import { type ClientContext, Session } from './session.js';
 import { StoreCaller } from './store-call.js';
 import { parseToken, secretVerifier } from './token.js';
+import { warnOnce } from './warn-once.js';
 
 /** One entry of "your devices" (checklist TRM-05): never a token, never session data. */
 export interface SessionInfo {
@@ -42,6 +43,17 @@ function describeDevice(userAgent: string | undefined): string | undefined {
 }
 
 /**
+ * A bounded store that ends a session on its own (an eviction) says so through onEvent. A store
+ * wrapper that answers `listen` with a promise (a proxy timing every call) must not leave it
+ * rejected and unhandled.
+ */
+function listenTo(store: SessionStore, listener: (event: StoreEvent) => void): void {
+  if (typeof store.listen !== 'function') return;
+  const answer: unknown = store.listen(listener);
+  if (answer instanceof Promise) answer.catch(() => {});
+}
+
+/**
  * The framework-free engine: reads the one cookie, verifies it, loads and checks the record,
  * and hands adapters a `Session` plus the headers to send back.
  */
@@ -52,9 +64,12 @@ export class SessionManager<D extends object = SessionData> {
   readonly #guards: ProtectionGuards;
   /** Set when the store is `cookieStore()`: sessions live sealed in the cookie (checklist STO-03). */
   readonly #sealed: SealedCookieMode | null;
+  /** The per-user cap was not configured: the developer hears once when it signs someone out. */
+  readonly #defaultCap: boolean;
 
   constructor(options: SessionOptions) {
     this.options = resolveOptions(options);
+    this.#defaultCap = options.maxSessionsPerUser === undefined;
     this.store = this.options.store;
     const { storeTimeout, onEvent, clock } = this.options;
     const caller = new StoreCaller(storeTimeout, onEvent, clock);
@@ -65,8 +80,7 @@ export class SessionManager<D extends object = SessionData> {
       emit: (event) => this.emit(event),
       makeRoomFor: (userId) => this.#makeRoomFor(userId),
     };
-    // A bounded store that ends a session on its own (an eviction) says so through onEvent.
-    this.store.listen?.((event) => this.emit(event));
+    listenTo(this.store, (event) => this.emit(event));
     this.#guards = new ProtectionGuards(this.options, (event) => this.emit(event));
     this.#guards.warnAtStartup();
     this.#sealed = isCookieStore(this.store)
@@ -313,6 +327,12 @@ export class SessionManager<D extends object = SessionData> {
     for (const info of oldest) {
       await this.#ctx.call('destroy', () => this.store.destroy(info.handle));
       this.emit({ type: 'revoked', handle: info.handle, userId, reason: 'max-sessions', count: 1 });
+    }
+    if (this.#defaultCap) {
+      warnOnce(
+        'max-sessions-per-user-default',
+        `a user reached the default cap of ${max} sessions and the least recently used was signed out; set maxSessionsPerUser (Infinity turns the cap off) or onMaxSessions: 'refuse'.`,
+      );
     }
   }
 

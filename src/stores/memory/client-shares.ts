@@ -3,8 +3,8 @@
  *
  * When the anonymous budget is full, the memory store takes room from the client holding the
  * most anonymous sessions rather than from whoever is least recently used: one client creating
- * sessions in a loop then only displaces its own, never other visitors' (OWASP Session
- * Management Cheat Sheet, "session exhaustion" DoS). Counts are bucketed (count -> clients), the
+ * sessions in a loop then only displaces its own, never other visitors' (CWE-770: allocation
+ * without limits or throttling). Counts are bucketed (count -> clients), the
  * way an LFU cache keeps its frequency lists, so no eviction scans every client.
  */
 export class ClientShares {

@@ -39,8 +39,8 @@ const budget = (value: number | undefined, name: string): number => {
 /**
  * A bounded in-process store for tests, demos and single-process apps. Signed-in and anonymous
  * sessions live in two maps with budgets of their own, so a flood of anonymous sessions (which
- * anyone can create without credentials) cannot push a signed-in user out (OWASP Session
- * Management Cheat Sheet, session exhaustion). Map insertion order doubles as each LRU list: a
+ * anyone can create without credentials) cannot push a signed-in user out (CWE-770: a shared
+ * resource without a per-kind limit). Map insertion order doubles as each LRU list: a
  * read re-inserts the entry at the end. Every eviction is reported, never silent.
  */
 export class MemoryStore implements SessionStore {

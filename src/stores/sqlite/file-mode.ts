@@ -8,8 +8,8 @@ const SIDE_FILES = ['-wal', '-shm', '-journal'];
 /**
  * Makes the database file owner-only before SQLite opens it. SQLite creates a new file 0644
  * (less the umask) and gives its `-wal`, `-shm` and `-journal` files the mode of the database
- * file, so creating the database 0600 first makes all of them 0600 (OWASP ASVS 5.0 V13.3:
- * stored secrets not readable by other local users; CWE-732). A file that already exists with
+ * file, so creating the database 0600 first makes all of them 0600 (CWE-732: session verifiers
+ * and user ids must not be readable by other local users). A file that already exists with
  * group or other access is tightened, and a once-per-process warning says so.
  */
 export function ensureOwnerOnly(path: string): void {
