@@ -81,6 +81,21 @@ describe('memory store budgets: anonymous sessions never evict a signed-in user'
     expect(hasWarned('memory-store-authenticated-budget')).toBe(true);
   });
 
+  it('making room by dropping records revokeAll already ended reports nobody as evicted', async () => {
+    const store = memoryStore({ maxAnonymousSessions: 3 });
+    const events: string[] = [];
+    store.listen((e) => events.push(`${e.type}:${e.reason}`));
+    const anonymous = () => makeRecord({ userId: null, authenticatedAt: null });
+    for (let i = 0; i < 3; i++) await store.create(anonymous());
+    await store.revokeAll();
+    for (let i = 0; i < 3; i++) await store.create(anonymous());
+    expect(events).toEqual([]);
+    await store.create(anonymous());
+    expect(events).toEqual(['evicted:anonymous-budget']);
+    expect(await store.count()).toBe(3);
+    await store.close();
+  });
+
   it('refuses a budget that is not a whole number of at least 1', () => {
     expect(() => memoryStore({ maxAnonymousSessions: 0 })).toThrow(/maxAnonymousSessions/);
     expect(() => memoryStore({ maxSessions: 1.5 })).toThrow(/maxSessions/);

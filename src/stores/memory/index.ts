@@ -183,7 +183,7 @@ export class MemoryStore implements SessionStore {
       this.anonymous.set(record.id, { record, epoch: this.epoch, client });
       if (client !== undefined) this.shares.add(client, record.id);
       while (this.anonymous.size > this.maxAnonymousSessions) {
-        this.evict(this.shares.heaviestOldest() ?? (this.anonymous.keys().next().value as string), 'anonymous-budget');
+        if (!this.evict(this.shares.heaviestOldest() ?? this.anonymous.keys().next().value, 'anonymous-budget')) break;
       }
       return;
     }
@@ -192,14 +192,17 @@ export class MemoryStore implements SessionStore {
     if (!ids) this.byUser.set(record.userId, (ids = new Set()));
     ids.add(record.id);
     while (this.signedIn.size > this.maxSessions) {
-      this.evict(this.signedIn.keys().next().value as string, 'authenticated-budget');
+      if (!this.evict(this.signedIn.keys().next().value, 'authenticated-budget')) break;
     }
   }
 
-  private evict(id: string, reason: 'anonymous-budget' | 'authenticated-budget'): void {
-    const entry = this.signedIn.get(id) ?? this.anonymous.get(id);
-    if (!entry) return;
+  /** Removes one record to make room and reports it; false when there was nothing to remove. */
+  private evict(id: string | undefined, reason: 'anonymous-budget' | 'authenticated-budget'): boolean {
+    const entry = id === undefined ? undefined : (this.signedIn.get(id) ?? this.anonymous.get(id));
+    if (!entry || id === undefined) return false;
     this.remove(id);
+    // Already ended by revokeAll and only awaiting the sweep: nobody is signed out by this.
+    if (entry.epoch < this.epoch) return true;
     const budgetName = reason === 'anonymous-budget' ? 'maxAnonymousSessions' : 'maxSessions';
     warnOnce(
       `memory-store-${reason}`,
@@ -213,6 +216,7 @@ export class MemoryStore implements SessionStore {
         // A listener's own failure is its business; the eviction has happened either way.
       }
     }
+    return true;
   }
 
   private remove(id: string): void {
