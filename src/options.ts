@@ -5,6 +5,7 @@ import { Keyring } from './crypto/keyring.js';
 import { CustosError } from './errors.js';
 import { type ProtectOptions, type ResolvedProtectOptions, resolveProtectOptions } from './protect/options.js';
 import type { SessionStore } from './stores/contract.js';
+import { isCookieStore } from './stores/cookie/index.js';
 import { memoryStore } from './stores/memory/index.js';
 
 /** NIST SP 800-63B assurance levels (checklist §4 table, decision D2). */
@@ -53,7 +54,10 @@ export interface SessionOptions {
   /** Create a session (and cookie) for every visitor, even before anything is stored. @default false */
   saveUninitialized?: boolean;
   cookie?: CookieOptions;
-  /** Cap on concurrent sessions per user. @default Infinity */
+  /**
+   * Cap on concurrent sessions per user; past it login applies `onMaxSessions` and emits `revoked`
+   * (reason `max-sessions`). `Infinity` turns it off. @default 50 (Infinity with `cookieStore()`)
+   */
   maxSessionsPerUser?: number;
   /** What login does when the cap is reached. @default 'evict-oldest' */
   onMaxSessions?: 'evict-oldest' | 'refuse';
@@ -85,6 +89,13 @@ export interface ResolvedOptions {
   readonly clock: () => number;
   readonly protect: ResolvedProtectOptions;
 }
+
+/**
+ * Default cap on one user's concurrent sessions: far above real use (phones, laptops, browsers),
+ * low enough that one account cannot fill the store or make its device list unbounded (OWASP
+ * Session Management Cheat Sheet, "Simultaneous Session Logons"; CWE-770).
+ */
+export const DEFAULT_MAX_SESSIONS_PER_USER = 50;
 
 const invalid = (message: string) => new CustosError('INVALID_OPTION', message);
 
@@ -120,7 +131,9 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   if (touchAfter >= idleTimeout)
     throw invalid('touchAfter must be shorter than idleTimeout, or active sessions would expire.');
   const cookie = resolveCookie(options.cookie ?? {});
-  const max = options.maxSessionsPerUser ?? Number.POSITIVE_INFINITY;
+  // A sealed cookie is not listed anywhere a cap could count it, so there is no default cap there.
+  const sealed = options.store !== undefined && isCookieStore(options.store);
+  const max = options.maxSessionsPerUser ?? (sealed ? Number.POSITIVE_INFINITY : DEFAULT_MAX_SESSIONS_PER_USER);
   if (!(max === Number.POSITIVE_INFINITY || (Number.isInteger(max) && max >= 1)))
     throw invalid('maxSessionsPerUser must be a whole number of at least 1.');
   const onMax = options.onMaxSessions ?? 'evict-oldest';

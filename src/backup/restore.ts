@@ -1,3 +1,4 @@
+import { warnOnce } from '../core/warn-once.js';
 import type { SessionStore } from '../stores/contract.js';
 import { type BackupSummary, readBackupRecords, verifyBackupFile } from './read.js';
 import { exportSessions, importSessions } from './sessions.js';
@@ -32,35 +33,62 @@ export async function backupStore(
 
 export interface RestoreResult extends BackupResult {
   readonly summary: BackupSummary;
+  /** With `keepRevocations`: backup records left out because the target holds no live session with that id. */
+  readonly skippedRevoked: number;
+}
+
+export interface RestoreOptions {
+  now?: number;
+  onRecord?: (n: number) => void;
+  onVerified?: (summary: BackupSummary) => void;
+  /** A summary from {@link verifyBackupFile} on this file, to skip a second full read. */
+  verified?: BackupSummary;
+  /**
+   * Restore only sessions the target still holds live, so nobody logged out, revoked (one
+   * handle, a user, or `revokeAll`) or expired in the target since the backup is signed back in;
+   * sessions still live get the backup's data back. @default false
+   */
+  keepRevocations?: boolean;
+  /**
+   * Print the once-per-process warning that a restore without `keepRevocations` brings revoked
+   * sessions back. The CLI turns it off because it tells the operator itself. @default true
+   */
+  warn?: boolean;
 }
 
 /**
  * Restores a backup file: the whole file is verified first (header, every record, count and
  * checksum) and only then imported, so a truncated, edited or foreign file changes nothing.
- * Records already expired are skipped. Sessions revoked after the backup come back: restore only
- * to recover from data loss, never after revoking sessions for a security reason.
+ * Records already expired are skipped. Stores keep no trace of a logout (the record is deleted),
+ * so without `keepRevocations` sessions revoked after the backup come back signed in: a restore
+ * undoes those logouts (OWASP ASVS 5.0 V7.4: terminated sessions must stay terminated), and a
+ * warning says so.
  */
 export async function restoreStore(
   store: SessionStore,
   path: string,
-  options: {
-    now?: number;
-    onRecord?: (n: number) => void;
-    onVerified?: (summary: BackupSummary) => void;
-    /** A summary from {@link verifyBackupFile} on this file, to skip a second full read. */
-    verified?: BackupSummary;
-  } = {},
+  options: RestoreOptions = {},
 ): Promise<RestoreResult> {
   const summary = options.verified ?? (await verifyBackupFile(path));
   options.onVerified?.(summary);
   const now = options.now ?? Date.now();
+  const keep = options.keepRevocations === true;
+  if (!keep && options.warn !== false) {
+    warnOnce(
+      'restore-resurrects-revoked-sessions',
+      'restoreStore: sessions logged out or revoked after the backup was taken come back signed in; pass keepRevocations: true to restore only sessions the target still holds.',
+    );
+  }
   let skippedExpired = 0;
+  let skippedRevoked = 0;
   async function* live() {
     for await (const record of readBackupRecords(path, summary)) {
       if (record.expiresAt <= now) skippedExpired++;
+      // An absent id in the target is a logout, a revocation or an expiry there: keep it absent.
+      else if (keep && (await store.get(record.id)) === null) skippedRevoked++;
       else yield record;
     }
   }
   const written = await importSessions(store, live(), { onRecord: options.onRecord });
-  return { written, skippedExpired, summary };
+  return { written, skippedExpired, skippedRevoked, summary };
 }

@@ -12,6 +12,7 @@ export type SessionEventType =
   | 'expired-idle'
   | 'expired-absolute'
   | 'revoked'
+  | 'evicted'
   | 'unknown-id'
   | 'tampered'
   | 'duplicate-cookie'

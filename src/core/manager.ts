@@ -9,7 +9,7 @@ import { maskToken } from '../protect/csrf-token.js';
 import { ProtectionGuards } from '../protect/guards.js';
 import { issuePreSessionToken, type PreSessionToken, preSessionCheck } from '../protect/presession.js';
 import { type CsrfVerdict, verifyCsrf } from '../protect/verify.js';
-import type { SessionStore } from '../stores/contract.js';
+import type { SessionStore, StoreEvent } from '../stores/contract.js';
 import { isCookieStore } from '../stores/cookie/index.js';
 import { SealedCookieMode } from '../stores/cookie/mode.js';
 import type { SessionData } from './data.js';
@@ -30,11 +30,23 @@ import { headerValue, isLoopbackHost, type RequestLike, requestHost } from './re
 import { type ClientContext, Session } from './session.js';
 import { StoreCaller } from './store-call.js';
 import { parseToken, secretVerifier } from './token.js';
+import { warnOnce } from './warn-once.js';
 
 /** A user agent summary short enough for a device list. */
 function describeDevice(userAgent: string | undefined): string | undefined {
   if (!userAgent) return undefined;
   return userAgent.slice(0, 256);
+}
+
+/**
+ * A bounded store that ends a session on its own (an eviction) says so through onEvent. A store
+ * wrapper that answers `listen` with a promise (a proxy timing every call) must not leave it
+ * rejected and unhandled.
+ */
+function listenTo(store: SessionStore, listener: (event: StoreEvent) => void): void {
+  if (typeof store.listen !== 'function') return;
+  const answer: unknown = store.listen(listener);
+  if (answer instanceof Promise) answer.catch(() => {});
 }
 
 /**
@@ -48,9 +60,12 @@ export class SessionManager<D extends object = SessionData> {
   readonly #guards: ProtectionGuards;
   /** Set when the store is `cookieStore()`: sessions live sealed in the cookie (checklist STO-03). */
   readonly #sealed: SealedCookieMode | null;
+  /** The per-user cap was not configured: the developer hears once when it signs someone out. */
+  readonly #defaultCap: boolean;
 
   constructor(options: SessionOptions) {
     this.options = resolveOptions(options);
+    this.#defaultCap = options.maxSessionsPerUser === undefined;
     this.store = this.options.store;
     const { storeTimeout, onEvent, clock } = this.options;
     const caller = new StoreCaller(storeTimeout, onEvent, clock);
@@ -61,6 +76,7 @@ export class SessionManager<D extends object = SessionData> {
       emit: (event) => this.emit(event),
       makeRoomFor: (userId) => this.#makeRoomFor(userId),
     };
+    listenTo(this.store, (event) => this.emit(event));
     this.#guards = new ProtectionGuards(this.options, (event) => this.emit(event));
     this.#guards.warnAtStartup();
     this.#sealed = isCookieStore(this.store)
@@ -323,6 +339,12 @@ export class SessionManager<D extends object = SessionData> {
     for (const info of oldest) {
       await this.#ctx.call('destroy', () => this.store.destroy(info.handle));
       this.emit({ type: 'revoked', handle: info.handle, userId, reason: 'max-sessions', count: 1 });
+    }
+    if (this.#defaultCap) {
+      warnOnce(
+        'max-sessions-per-user-default',
+        `a user reached the default cap of ${max} sessions and the least recently used was signed out; set maxSessionsPerUser (Infinity turns the cap off) or onMaxSessions: 'refuse'.`,
+      );
     }
   }
 

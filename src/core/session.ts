@@ -562,7 +562,7 @@ export class Session<D extends object = SessionData> {
     const record = this.#record as StoredSession;
     const plain = new Map([...this.#dirty].filter((entry): entry is [string, string] => entry[1] !== null));
     const full = { ...record, fields: sealFields(this.#ctx.options.keyring, record.id, plain) };
-    const created = await this.#ctx.call('create', () => this.#ctx.store.create(full));
+    const created = await this.#ctx.call('create', () => this.#ctx.store.create(full, { client: this.#client.ip }));
     if (!created) throw new CustosError('STORE_CONFLICT', 'a new session id collided with an existing one');
     this.#record = full;
     this.#plain = plain;
@@ -596,7 +596,7 @@ export class Session<D extends object = SessionData> {
       sealFields(this.#ctx.options.keyring, token.id, plain),
     );
     // Create first: if the store is down, the old session stays and no cookie is issued.
-    const created = await this.#ctx.call('create', () => this.#ctx.store.create(record));
+    const created = await this.#ctx.call('create', () => this.#ctx.store.create(record, { client: this.#client.ip }));
     if (!created) throw new CustosError('STORE_CONFLICT', 'a new session id collided with an existing one');
     if (old) await this.#ctx.call('destroy', () => this.#ctx.store.destroy(old.id));
     this.#record = record;

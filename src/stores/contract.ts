@@ -22,6 +22,7 @@
  * | `ping`            | Recommended | resolve when the backend answers (health checks)                   |
  * | `count`           | Optional    | number of live records (stats)                                     |
  * | `close`           | Required    | release connections/timers the store itself opened                 |
+ * | `listen`          | Optional    | report what the store did on its own (e.g. an eviction)            |
  */
 export interface StoredSession {
   /** Public handle (record key). Not a secret: it authenticates nothing by itself. */
@@ -70,10 +71,28 @@ export interface UserPage {
   readonly next: string | null;
 }
 
+/** What the core knows about the request a record is created for; a store may ignore it. */
+export interface CreateContext {
+  /** The client address as the adapter saw it (trusted proxies only). Kept in process memory only. */
+  readonly client?: string;
+}
+
+/**
+ * Something a store did on its own that ends a session: the manager forwards it to `onEvent`,
+ * so a bounded store never signs anyone out silently.
+ */
+export interface StoreEvent {
+  readonly type: 'evicted';
+  readonly handle: string;
+  readonly userId: string | null;
+  /** Which budget was full, e.g. `'anonymous-budget'`. */
+  readonly reason: string;
+}
+
 export interface SessionStore {
   /** Short name for events and errors, e.g. `'sqlite'`. */
   readonly kind: string;
-  create(record: StoredSession): Promise<boolean>;
+  create(record: StoredSession, context?: CreateContext): Promise<boolean>;
   get(id: string): Promise<StoredSession | null>;
   patch(id: string, patch: SessionPatch): Promise<PatchResult>;
   destroy(id: string): Promise<void>;
@@ -89,6 +108,8 @@ export interface SessionStore {
   importRecords(records: AsyncIterable<StoredSession> | Iterable<StoredSession>): Promise<number>;
   ping?(): Promise<void>;
   count?(): Promise<number>;
+  /** Adds a listener for `StoreEvent`s; the manager subscribes once at construction. */
+  listen?(listener: (event: StoreEvent) => void): void;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,8 @@
 import { dropSchema, TEST_PG_URL, testPool, uniqueSchema } from '../helpers/postgres.js';
+import { restoreRevocationScenarios } from './restore-scenarios.js';
 import { cliScenarios } from './scenarios.js';
 
-cliScenarios('postgres', async () => {
+const target = async () => {
   const schema = uniqueSchema('cli');
   return {
     url: `${TEST_PG_URL}?schema=${schema}`,
@@ -11,4 +12,7 @@ cliScenarios('postgres', async () => {
       await pool.end();
     },
   };
-});
+};
+
+cliScenarios('postgres', target);
+restoreRevocationScenarios('postgres', target);

@@ -1,9 +1,21 @@
-import type { PatchResult, SessionPatch, SessionStore, StoredSession } from '../contract.js';
+import { warnOnce } from '../../core/warn-once.js';
+import type { CreateContext, PatchResult, SessionPatch, SessionStore, StoredSession, StoreEvent } from '../contract.js';
 import { applyPatch, patchConflicts } from '../patch.js';
+import { ClientShares } from './client-shares.js';
 
 export interface MemoryStoreOptions {
-  /** Most sessions kept; the least recently used is evicted past it. @default 100_000 */
+  /**
+   * Most signed-in sessions kept; past it the least recently used signed-in session is evicted
+   * (with an `evicted` event). Anonymous sessions never count against it. @default 100_000
+   */
   maxSessions?: number;
+  /**
+   * Most anonymous sessions kept, a budget of their own: creating anonymous sessions never
+   * evicts a signed-in user. Past it, the oldest session of the client holding the most
+   * anonymous sessions is evicted (the least recently used one when no client holds two).
+   * @default 100_000
+   */
+  maxAnonymousSessions?: number;
   /** How often expired sessions are swept. @default 60_000 ms */
   sweepInterval?: number;
   /** Clock used by the sweeper. @default Date.now */
@@ -13,39 +25,58 @@ export interface MemoryStoreOptions {
 interface Entry {
   record: StoredSession;
   epoch: number;
+  /** Anonymous records only: who created it, for the per-client share. */
+  client: string | undefined;
 }
 
+const budget = (value: number | undefined, name: string): number => {
+  const n = value ?? 100_000;
+  if (!(Number.isInteger(n) && n >= 1))
+    throw new TypeError(`memoryStore: ${name} must be a whole number of at least 1`);
+  return n;
+};
+
 /**
- * A bounded in-process store for tests, demos and single-process apps. Map insertion order
- * doubles as the LRU list: a read re-inserts the entry at the end.
+ * A bounded in-process store for tests, demos and single-process apps. Signed-in and anonymous
+ * sessions live in two maps with budgets of their own, so a flood of anonymous sessions (which
+ * anyone can create without credentials) cannot push a signed-in user out (CWE-770: a shared
+ * resource without a per-kind limit). Map insertion order doubles as each LRU list: a
+ * read re-inserts the entry at the end. Every eviction is reported, never silent.
  */
 export class MemoryStore implements SessionStore {
   readonly kind = 'memory';
-  private readonly entries = new Map<string, Entry>();
+  /** Signed-in records. */
+  private readonly signedIn = new Map<string, Entry>();
+  private readonly anonymous = new Map<string, Entry>();
+  private readonly shares = new ClientShares();
   private readonly byUser = new Map<string, Set<string>>();
+  private readonly listeners = new Set<(event: StoreEvent) => void>();
   private epoch = 0;
   private readonly maxSessions: number;
+  private readonly maxAnonymousSessions: number;
   private readonly clock: () => number;
   private readonly timer: NodeJS.Timeout;
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.maxSessions = options.maxSessions ?? 100_000;
+    this.maxSessions = budget(options.maxSessions, 'maxSessions');
+    this.maxAnonymousSessions = budget(options.maxAnonymousSessions, 'maxAnonymousSessions');
     this.clock = options.clock ?? Date.now;
     this.timer = setInterval(() => void this.purgeExpired(this.clock()), options.sweepInterval ?? 60_000);
     this.timer.unref();
   }
 
-  async create(record: StoredSession): Promise<boolean> {
+  async create(record: StoredSession, context?: CreateContext): Promise<boolean> {
     if (this.live(record.id)) return false;
-    this.insert(record);
+    this.insert(record, context?.client);
     return true;
   }
 
   async get(id: string): Promise<StoredSession | null> {
     const entry = this.live(id);
     if (!entry) return null;
-    this.entries.delete(id);
-    this.entries.set(id, entry);
+    const pool = this.poolOf(entry.record);
+    pool.delete(id);
+    pool.set(id, entry);
     return entry.record;
   }
 
@@ -88,18 +119,20 @@ export class MemoryStore implements SessionStore {
 
   async purgeExpired(now: number, limit = 10_000): Promise<number> {
     let removed = 0;
-    for (const [id, entry] of this.entries) {
-      if (removed >= limit) break;
-      if (entry.record.expiresAt <= now || entry.epoch < this.epoch) {
-        this.remove(id);
-        removed++;
+    for (const pool of [this.signedIn, this.anonymous]) {
+      for (const [id, entry] of pool) {
+        if (removed >= limit) break;
+        if (entry.record.expiresAt <= now || entry.epoch < this.epoch) {
+          this.remove(id);
+          removed++;
+        }
       }
     }
     return removed;
   }
 
   async *exportRecords(): AsyncIterable<StoredSession> {
-    for (const [id] of [...this.entries]) {
+    for (const [id] of [...this.signedIn, ...this.anonymous]) {
       const entry = this.live(id);
       if (entry) yield entry.record;
     }
@@ -109,7 +142,7 @@ export class MemoryStore implements SessionStore {
     let n = 0;
     for await (const record of records) {
       this.remove(record.id);
-      this.insert(record);
+      this.insert(record, undefined);
       n++;
     }
     return n;
@@ -119,16 +152,24 @@ export class MemoryStore implements SessionStore {
 
   async count(): Promise<number> {
     let n = 0;
-    for (const [id] of this.entries) if (this.live(id)) n++;
+    for (const [id] of [...this.signedIn, ...this.anonymous]) if (this.live(id)) n++;
     return n;
+  }
+
+  listen(listener: (event: StoreEvent) => void): void {
+    this.listeners.add(listener);
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
   }
 
+  private poolOf(record: StoredSession): Map<string, Entry> {
+    return record.userId === null ? this.anonymous : this.signedIn;
+  }
+
   private live(id: string): Entry | undefined {
-    const entry = this.entries.get(id);
+    const entry = this.signedIn.get(id) ?? this.anonymous.get(id);
     if (!entry) return undefined;
     if (entry.epoch < this.epoch) {
       this.remove(id);
@@ -137,23 +178,52 @@ export class MemoryStore implements SessionStore {
     return entry;
   }
 
-  private insert(record: StoredSession): void {
-    this.entries.set(record.id, { record, epoch: this.epoch });
-    if (record.userId !== null) {
-      let ids = this.byUser.get(record.userId);
-      if (!ids) this.byUser.set(record.userId, (ids = new Set()));
-      ids.add(record.id);
+  private insert(record: StoredSession, client: string | undefined): void {
+    if (record.userId === null) {
+      this.anonymous.set(record.id, { record, epoch: this.epoch, client });
+      if (client !== undefined) this.shares.add(client, record.id);
+      while (this.anonymous.size > this.maxAnonymousSessions) {
+        if (!this.evict(this.shares.heaviestOldest() ?? this.anonymous.keys().next().value, 'anonymous-budget')) break;
+      }
+      return;
     }
-    while (this.entries.size > this.maxSessions) {
-      const oldest = this.entries.keys().next().value as string;
-      this.remove(oldest);
+    this.signedIn.set(record.id, { record, epoch: this.epoch, client: undefined });
+    let ids = this.byUser.get(record.userId);
+    if (!ids) this.byUser.set(record.userId, (ids = new Set()));
+    ids.add(record.id);
+    while (this.signedIn.size > this.maxSessions) {
+      if (!this.evict(this.signedIn.keys().next().value, 'authenticated-budget')) break;
     }
   }
 
+  /** Removes one record to make room and reports it; false when there was nothing to remove. */
+  private evict(id: string | undefined, reason: 'anonymous-budget' | 'authenticated-budget'): boolean {
+    const entry = id === undefined ? undefined : (this.signedIn.get(id) ?? this.anonymous.get(id));
+    if (!entry || id === undefined) return false;
+    this.remove(id);
+    // Already ended by revokeAll and only awaiting the sweep: nobody is signed out by this.
+    if (entry.epoch < this.epoch) return true;
+    const budgetName = reason === 'anonymous-budget' ? 'maxAnonymousSessions' : 'maxSessions';
+    warnOnce(
+      `memory-store-${reason}`,
+      `memoryStore() is full (${budgetName}) and evicts sessions to make room: raise ${budgetName} or use a persistent store such as sqliteStore().`,
+    );
+    const event: StoreEvent = { type: 'evicted', handle: id, userId: entry.record.userId, reason };
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's own failure is its business; the eviction has happened either way.
+      }
+    }
+    return true;
+  }
+
   private remove(id: string): void {
-    const entry = this.entries.get(id);
+    const entry = this.signedIn.get(id) ?? this.anonymous.get(id);
     if (!entry) return;
-    this.entries.delete(id);
+    this.poolOf(entry.record).delete(id);
+    if (entry.client !== undefined) this.shares.remove(entry.client, id);
     const userId = entry.record.userId;
     if (userId !== null) {
       const ids = this.byUser.get(userId);

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { CustosError } from '../../errors.js';
+import { ensureOwnerOnly } from './file-mode.js';
 
 type DatabaseConstructor = new (filename: string, options?: BetterSqlite3.Options) => BetterSqlite3.Database;
 
@@ -23,9 +24,11 @@ function loadDriver(): DatabaseConstructor {
 /**
  * Opens a database file tuned for several writers: WAL lets readers run beside a writer, and the
  * busy timeout makes a second process wait for the write lock instead of failing with SQLITE_BUSY.
+ * The file and its WAL/SHM companions are owner-only (0600).
  */
 export function openDatabase(path: string, busyTimeout: number): BetterSqlite3.Database {
   const Database = loadDriver();
+  ensureOwnerOnly(path);
   const db = new Database(path, { timeout: busyTimeout });
   db.pragma('journal_mode = WAL');
   // In WAL mode NORMAL stays consistent after a crash; only the last commits may be lost.
