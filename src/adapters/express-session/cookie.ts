@@ -91,9 +91,12 @@ export function applyCookieLifetime(setCookie: string, cookie: CompatCookie | nu
   const ms = cookie?.maxAge ?? null;
   if (ms === null) return rest.join('; ');
   const coreSeconds = coreMaxAge === undefined ? Number.POSITIVE_INFINITY : Number(coreMaxAge.slice(8));
-  const seconds = Math.max(0, Math.min(coreSeconds, Math.floor(ms / 1000)));
-  const expires = new Date(now + seconds * 1000).toUTCString();
-  return [pair, `Max-Age=${seconds}`, `Expires=${expires}`, ...attributes].join('; ');
+  const capped = Math.max(0, Math.min(coreSeconds * 1000, ms));
+  const expires = new Date(now + capped).toUTCString();
+  // Max-Age counts whole seconds and 0 deletes the cookie at once: a lifetime under a second
+  // (express-session accepts any maxAge) is carried by Expires alone, as express-session does.
+  if (capped < 1000) return [pair, `Expires=${expires}`, ...attributes].join('; ');
+  return [pair, `Max-Age=${Math.floor(capped / 1000)}`, `Expires=${expires}`, ...attributes].join('; ');
 }
 
 /** Clears the express-session cookie a browser still sends after the switch; its value is never read. */

@@ -1,14 +1,21 @@
 import type { IncomingMessage } from 'node:http';
 import type { Session } from '../../core/session.js';
 import { CustosError, isCustosError } from '../../errors.js';
-import { applyDiff, type CompatOwner, CompatSession } from './compat-session.js';
+import { applyDiff, type CompatOwner, CompatSession, snapshotOf } from './compat-session.js';
 import { applyCookieLifetime, CompatCookie, legacyClearingCookie } from './cookie.js';
 import type { CompatSettings } from './options.js';
 
 /** Internal field keeping a per-session cookie lifetime set by a handler (`req.session.cookie.maxAge = …`). */
-const COOKIE_FIELD = '$es-cookie';
+export const COOKIE_FIELD = '$es-cookie';
 
 export type CompatRequest = IncomingMessage & { session?: CompatSession | null; sessionID?: string };
+
+/** What the middleware lends each request: the absolute limit and the warning channel. */
+export interface RequestHooks {
+  readonly absoluteTimeout: number;
+  /** A `config-warning` event plus a once-per-process warning. */
+  warn(code: string, reason: string, message: string): void;
+}
 
 /**
  * One request's bridge between `req.session` (express-session's surface) and the custos
@@ -20,6 +27,10 @@ export class RequestState implements CompatOwner {
   readonly #req: CompatRequest;
   readonly #clock: () => number;
   readonly #sendLegacyClear: boolean;
+  readonly #hooks: RequestHooks;
+  /** Whether the request arrived with a stored session (so a login in it could keep a planted id). */
+  readonly #hadSession: boolean;
+  #regenerated = false;
   #object: CompatSession | null;
   #snapshot: Map<string, string>;
   cookie: CompatCookie;
@@ -30,7 +41,10 @@ export class RequestState implements CompatOwner {
     req: CompatRequest,
     clock: () => number,
     sawLegacyCookie: boolean,
+    hooks: RequestHooks,
   ) {
+    this.#hooks = hooks;
+    this.#hadSession = native.handle !== null;
     this.#native = native;
     this.#settings = settings;
     this.#req = req;
@@ -53,6 +67,7 @@ export class RequestState implements CompatOwner {
 
   /** express-session's regenerate: the old record deleted, a fresh empty session in its place. */
   async regenerate(): Promise<void> {
+    this.#regenerated = true;
     await this.#native.destroy();
     this.cookie = new CompatCookie(this.#settings, this.#settings.maxAge, this.#clock);
     this.#replace(new CompatSession(this, {}), new Map());
@@ -113,6 +128,8 @@ export class RequestState implements CompatOwner {
   #write(options: { quietOverHttp: boolean }): boolean {
     const object = this.#object;
     if (object === null) return false;
+    this.#checkLogin(object);
+    this.#checkLifetime();
     try {
       const { snapshot, changed } = applyDiff(this.#native, object, this.#snapshot);
       if (this.cookie.changed && (changed || this.#native.handle !== null)) {
@@ -128,9 +145,48 @@ export class RequestState implements CompatOwner {
     }
   }
 
+  /**
+   * A session that gains a user without `regenerate()` keeps the id it had before the login, the
+   * one an attacker may have planted (session fixation, OWASP Session Management: renew the id on
+   * authentication). express-session does the same silently; here the developer is told once.
+   */
+  #checkLogin(object: CompatSession): void {
+    if (!this.#hadSession || this.#regenerated) return;
+    if (hasUser(this.#snapshot) || !hasUser(snapshotOf(object))) return;
+    this.#hooks.warn(
+      'CUSTOS_LOGIN_WITHOUT_REGENERATE',
+      'login-without-regenerate',
+      'a session gained a user (req.session.user, userId or passport.user) without req.session.regenerate(): it keeps the id it had before the login, so an id planted by an attacker (session fixation) is now signed in. Call req.session.regenerate() before storing the user (passport 0.6+ does this itself in req.login).',
+    );
+  }
+
+  /** A per-session lifetime beyond the absolute limit is capped by it (checklist CK-06); say so. */
+  #checkLifetime(): void {
+    const ms = this.cookie.originalMaxAge;
+    if (!this.cookie.changed || ms === null || ms <= this.#hooks.absoluteTimeout) return;
+    this.#hooks.warn(
+      'CUSTOS_COOKIE_MAXAGE_CAPPED',
+      'cookie-maxage-capped',
+      `req.session.cookie.maxAge (${Math.round(ms / 1000)} s) is longer than the absolute timeout (${Math.round(this.#hooks.absoluteTimeout / 1000)} s), so the cookie ends with the session at the absolute deadline. For a longer "remember me", raise custos.absoluteTimeout (e.g. '30d') knowing a stolen cookie then stays useful that long.`,
+    );
+  }
+
   #replace(object: CompatSession, snapshot: Map<string, string>): void {
     this.#object = object;
     this.#snapshot = snapshot;
     this.#req.session = object;
+  }
+}
+
+/** Whether stored data (key → JSON) names a signed-in user the usual ways. */
+function hasUser(snapshot: ReadonlyMap<string, string>): boolean {
+  if (snapshot.has('user') || snapshot.has('userId')) return true;
+  const passport = snapshot.get('passport');
+  if (passport === undefined) return false;
+  try {
+    const user = (JSON.parse(passport) as { user?: unknown } | null)?.user;
+    return user !== undefined && user !== null;
+  } catch {
+    return false;
   }
 }
