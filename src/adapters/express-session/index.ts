@@ -14,6 +14,7 @@ import { MemoryStore, Store } from './memory-store.js';
 import { nextSafely } from './next-safely.js';
 import { type CompatSettings, type ExpressSessionOptions, resolveCompatOptions } from './options.js';
 import { COOKIE_FIELD, type CompatRequest, RequestState } from './request-state.js';
+import { SessionStoreView, sessionStoreView } from './store-view.js';
 
 export type { ExpressSessionStore } from './callback-store.js';
 export type { CustosExtensions, ExpressSessionCookieOptions, ExpressSessionOptions } from './options.js';
@@ -70,6 +71,7 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
     ? new LegacyConverter(legacyStore, manager, settings.rawSecrets, settings.maxAge, COOKIE_FIELD)
     : null;
   const absoluteTimeout = manager.options.absoluteTimeout;
+  const storeView = sessionStoreView(new SessionStoreView(manager, COOKIE_FIELD, settings.maxAge), settings.appStore);
   const middleware = function session(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) {
     const request = req as ExpressLikeRequest;
     // Like express-session: a session already on the request (nested routers) is left alone.
@@ -77,7 +79,7 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
     loadRequest(manager, settings, converter, requestLike(request, settings)).then(
       ({ native, sawLegacy }) => {
         const state = new RequestState(native, settings, request, clock, sawLegacy, { absoluteTimeout, warn });
-        request.sessionStore = settings.appStore ?? manager.store;
+        request.sessionStore = storeView;
         request.session = state.session;
         // express-session gives every request an id at once. custos mints one only when the
         // session is first stored, so until then a per-request placeholder keeps this a string.

@@ -101,7 +101,7 @@ export interface CompatSettings {
   readonly path: string;
   readonly domain: string | undefined;
   readonly sameSite: 'lax' | 'strict';
-  /** What `req.sessionStore` shows: the store object the app passed. */
+  /** The store object the app passed (behind `req.sessionStore`'s session-data view). */
   readonly appStore: unknown;
 }
 
