@@ -178,4 +178,26 @@ describe('express-session cookie conversion: what is trusted', () => {
     for (const res of responses) expect(res.text).toContain('hello, fay');
     expect(events.filter((e) => e.reason?.startsWith('converted-from-express-session'))).toHaveLength(1);
   });
+
+  it('answers 503 within storeTimeout when the store hangs during a conversion, and converts once it is back', async () => {
+    const store = new expressSession.MemoryStore() as unknown as ExpressSessionStore;
+    let hang = false;
+    const get = store.get.bind(store);
+    store.get = (sid, cb) => (hang ? undefined : get(sid, cb));
+    const before = browser(readmeApp(legacy, { store: store as never }));
+    await before.post('/login', { user: 'gus' });
+    const events: SessionEvent[] = [];
+    const app = readmeApp(custos, {
+      store,
+      custos: { storeTimeout: '200ms', onEvent: (e: SessionEvent) => events.push(e) },
+    });
+    hang = true;
+    const started = Date.now();
+    const res = await request(app).get('/').set('cookie', before.jar.header()).timeout(5_000);
+    expect(res.status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(events.map((e) => e.type)).toContain('store-error');
+    hang = false;
+    expect((await browser(app, before.jar).get('/')).text).toContain('hello, gus');
+  });
 });

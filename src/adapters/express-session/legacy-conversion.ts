@@ -1,6 +1,7 @@
 import { clientFieldJson, INTERNAL } from '../../core/internal-fields.js';
 import type { SessionManager } from '../../core/manager.js';
 import { newRecord, sealFields } from '../../core/record.js';
+import { StoreCaller } from '../../core/store-call.js';
 import { mintToken, serializeToken } from '../../core/token.js';
 import { randomToken } from '../../crypto/random.js';
 import { callbackDestroy, callbackGet, type ExpressSessionStore } from './callback-store.js';
@@ -39,6 +40,8 @@ const SHARED_RESULT_MS = 5_000;
  */
 export class LegacyConverter {
   readonly #recent = new Map<string, { work: Promise<string | null>; at: number }>();
+  /** The same time limit and `store-error` events as every other store call (a hung store answers 503). */
+  readonly #caller: StoreCaller;
 
   constructor(
     private readonly legacyStore: ExpressSessionStore,
@@ -46,7 +49,10 @@ export class LegacyConverter {
     private readonly secrets: readonly string[],
     private readonly defaultMaxAge: number | null,
     private readonly cookieField: string,
-  ) {}
+  ) {
+    const { storeTimeout, onEvent, clock } = manager.options;
+    this.#caller = new StoreCaller(storeTimeout, onEvent, clock);
+  }
 
   /**
    * The custos cookie value that replaces this express-session cookie, or null when it does not
@@ -70,7 +76,7 @@ export class LegacyConverter {
   }
 
   async #convert(sid: string, client: LegacyClient): Promise<string | null> {
-    const raw = (await callbackGet(this.legacyStore, sid)) as LegacyRecord | null;
+    const raw = (await this.#caller.call('get', () => callbackGet(this.legacyStore, sid))) as LegacyRecord | null;
     // A record custos wrote (its envelope) is never an express-session session.
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || 'custos' in raw) return null;
     const { options } = this.manager;
@@ -86,7 +92,7 @@ export class LegacyConverter {
     const startedAt = Math.min(now, lastReset);
     const absoluteExpiresAt = startedAt + options.absoluteTimeout;
     if (absoluteExpiresAt <= now) {
-      await callbackDestroy(this.legacyStore, sid);
+      await this.#caller.call('destroy', () => callbackDestroy(this.legacyStore, sid));
       this.manager.emit({ type: 'expired-absolute', ip: client.ip, reason: 'express-session-record-too-old' });
       return null;
     }
@@ -110,10 +116,12 @@ export class LegacyConverter {
       options,
       sealFields(options.keyring, token.id, plain),
     );
-    const created = await this.manager.store.create({ ...fresh, createdAt: startedAt });
+    const created = await this.#caller.call('create', () =>
+      this.manager.store.create({ ...fresh, createdAt: startedAt }),
+    );
     if (!created) return null;
     // The old id dies now: a copy of the old cookie (leaked, planted) no longer opens anything.
-    await callbackDestroy(this.legacyStore, sid);
+    await this.#caller.call('destroy', () => callbackDestroy(this.legacyStore, sid));
     this.manager.emit({
       type: 'created',
       handle: token.id,
