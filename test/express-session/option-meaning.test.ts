@@ -118,4 +118,31 @@ describe('custos/express-session: options and surface mean what they meant in ex
     );
     expect((await request(app).get('/')).body).toEqual([true, true]);
   });
+
+  it('with an explicit cookie.secure: false: Secure over HTTPS, a non-Secure cookie and a warning on plain HTTP', async () => {
+    const events: SessionEvent[] = [];
+    const app = readmeApp(session, {
+      cookie: { secure: false },
+      custos: { onEvent: (e: SessionEvent) => events.push(e) },
+    });
+    app.set('trust proxy', 'loopback');
+    const warned = () => events.filter((e) => e.reason === 'cookie-over-plain-http').length;
+    const overHttps = await request(app).get('/foo').set('host', 'app.example.com').set('x-forwarded-proto', 'https');
+    expect(sessionSetCookies(overHttps.headers)[0]?.attributes.has('secure')).toBe(true);
+    const onLoopback = await request(app).get('/foo');
+    expect(sessionSetCookies(onLoopback.headers)[0]?.attributes.has('secure')).toBe(false);
+    expect(warned()).toBe(0);
+    const overHttp = await request(app).get('/foo').set('host', 'dev-box.lan:3000');
+    const [cookie] = sessionSetCookies(overHttp.headers);
+    expect(cookie?.value).not.toBe('');
+    expect(cookie?.attributes.has('secure')).toBe(false);
+    expect(warned()).toBe(1);
+    expect(hasWarned('CUSTOS_COOKIE_NOT_SECURE')).toBe(true);
+    // The session it set works on the next plain-HTTP request.
+    const next = await request(app)
+      .get('/foo')
+      .set('host', 'dev-box.lan:3000')
+      .set('cookie', `connect.sid=${cookie?.value}`);
+    expect(next.text).toBe('you viewed this page 2 times');
+  });
 });

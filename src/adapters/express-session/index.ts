@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { createSessions, type SessionManager } from '../../core/manager.js';
-import type { RequestLike } from '../../core/request.js';
+import { isLoopbackHost, type RequestLike, requestHost } from '../../core/request.js';
 import { warnOnce } from '../../core/warn-once.js';
 import { randomToken } from '../../crypto/random.js';
 import { commitOnEnd, sendSessionError, toRequestLike } from '../node-shared.js';
@@ -76,9 +76,12 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
     const request = req as ExpressLikeRequest;
     // Like express-session: a session already on the request (nested routers) is left alone.
     if (request.session) return next();
-    loadRequest(manager, settings, converter, requestLike(request, settings)).then(
+    const like = requestLike(request, settings);
+    loadRequest(manager, settings, converter, like).then(
       ({ native, sawLegacy }) => {
-        const state = new RequestState(native, settings, request, clock, sawLegacy, { absoluteTimeout, warn });
+        const loopbackRequest = isLoopbackHost(requestHost(like));
+        const hooks = { absoluteTimeout, warn, secureRequest: like.secure, loopbackRequest };
+        const state = new RequestState(native, settings, request, clock, sawLegacy, hooks);
         request.sessionStore = storeView;
         request.session = state.session;
         // express-session gives every request an id at once. custos mints one only when the

@@ -15,7 +15,10 @@ export interface ExpressSessionCookieOptions {
   maxAge?: number | null;
   /** Refused: express-session itself deprecates it; use `maxAge`. */
   expires?: Date | null;
-  /** Accepted for compatibility; custos always sends `Secure` (see the migration guide). */
+  /**
+   * Unset, `true` or `'auto'`: `Secure`, and no cookie on plain HTTP (except loopback). An explicit
+   * `false`: over HTTPS still `Secure`; over plain HTTP a non-Secure cookie, with a warning.
+   */
   secure?: boolean | 'auto';
   /** `false` is refused: a script-readable session cookie is one XSS away from theft. */
   httpOnly?: boolean;
@@ -89,6 +92,8 @@ export interface CompatSettings {
   readonly trustedProxies: TrustedProxies | undefined;
   /** The express-session cookie to clear when a browser still sends it; null when it is custos's own name. */
   readonly legacyName: string | null;
+  /** `cookie.secure: false` was given: plain-HTTP responses carry a non-Secure cookie. */
+  readonly insecureCookie: boolean;
   /** Where express-session cookies are read for conversion (`name`). */
   readonly expressSessionName: string;
   /** The secrets as given: express-session signed its cookies with the raw strings. */
@@ -202,6 +207,7 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
     );
   }
   const sameSite = resolveSameSite(cookie.sameSite);
+  const insecure = cookie.secure === false;
   const maxAge = resolveMaxAge(cookie);
   const ext = options.custos ?? {};
   const path = cookie.path ?? '/';
@@ -212,6 +218,12 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
   // rollback to express-session finds its cookie where it left it. `__Host-` is opt-in (name it so).
   const legacy = options.name ?? 'connect.sid';
   const cookieName = ext.cookieName ?? legacy;
+  if (insecure && /^__(Host|Secure)-/.test(cookieName)) {
+    throw refuse(
+      'INVALID_COOKIE_OPTION',
+      `cookie.secure: false cannot go with the cookie name ${JSON.stringify(cookieName)}: browsers drop __Host-/__Secure- cookies without Secure. Remove secure: false, or pick another name.`,
+    );
+  }
   // A maxAge under the core's smallest idle window (touchAfter must stay below it) still expires
   // the browser cookie on time; the server keeps the record a few ms longer at most.
   const idle =
@@ -247,8 +259,9 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
     ...(idle === null ? {} : { idleTimeout: idle }),
     absoluteTimeout: absolute,
     saveUninitialized: options.saveUninitialized === true,
-    // Secure always: `secure: false` and `'auto'` still never put the cookie on plain HTTP (checklist TLS-03).
-    cookie: { name: cookieName, sameSite, secure: true, persistent: true, domain: cookie.domain, path },
+    // Secure unless the app explicitly said `secure: false` (checklist TLS-03); even then the
+    // entry adds `Secure` on every HTTPS response, so only plain-HTTP responses go without it.
+    cookie: { name: cookieName, sameSite, secure: !insecure, persistent: true, domain: cookie.domain, path },
     onEvent: ext.onEvent,
     clock: ext.clock,
     storeTimeout: ext.storeTimeout,
@@ -265,6 +278,7 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
     trustedProxies: ext.trustedProxies ?? (options.proxy === true ? ['loopback'] : undefined),
     legacyName: legacy === cookieName ? null : legacy,
     expressSessionName: legacy,
+    insecureCookie: insecure,
     rawSecrets: secrets,
     convert: ext.convertExpressSessions !== false && store !== undefined && store !== null && !isCustosStore(store),
     warnings,

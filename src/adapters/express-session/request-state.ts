@@ -13,6 +13,10 @@ export type CompatRequest = IncomingMessage & { session?: CompatSession | null; 
 /** What the middleware lends each request: the absolute limit and the warning channel. */
 export interface RequestHooks {
   readonly absoluteTimeout: number;
+  /** Whether this request came over HTTPS (directly or through a trusted proxy). */
+  readonly secureRequest: boolean;
+  /** Whether the request's host is loopback (development: nothing on the network to read it). */
+  readonly loopbackRequest: boolean;
   /** A `config-warning` event plus a once-per-process warning. */
   warn(code: string, reason: string, message: string): void;
 }
@@ -119,9 +123,31 @@ export class RequestState implements CompatOwner {
       .map(([name, value]): [string, string] =>
         name === 'set-cookie' ? [name, applyCookieLifetime(value, this.cookie, now)] : [name, value],
       );
+    if (this.#settings.insecureCookie) this.#secureWhereHttps(out);
     const legacy = this.#sendLegacyClear ? legacyClearingCookie(this.#settings) : null;
     if (legacy) out.unshift(['set-cookie', legacy]);
     return out;
+  }
+
+  /**
+   * With `cookie.secure: false` the core issues the cookie without `Secure`. Over HTTPS it gets
+   * `Secure` back (RFC 6265bis: never let an HTTPS cookie travel in cleartext later); over plain
+   * HTTP it goes without, as the app asked, and the developer is told once.
+   */
+  #secureWhereHttps(headers: Array<[string, string]>): void {
+    const prefix = `${this.#settings.cookieName}=`;
+    for (const entry of headers) {
+      if (entry[0] !== 'set-cookie' || !entry[1].startsWith(prefix)) continue;
+      if (this.#hooks.secureRequest) {
+        if (!/;\s*Secure(;|$)/i.test(entry[1])) entry[1] = `${entry[1]}; Secure`;
+      } else if (!this.#hooks.loopbackRequest && !entry[1].startsWith(`${prefix};`)) {
+        this.#hooks.warn(
+          'CUSTOS_COOKIE_NOT_SECURE',
+          'cookie-over-plain-http',
+          'cookie.secure: false: the session cookie was sent over plain HTTP without Secure, so anyone on the network path can read it and take over the session (OWASP Session Management: Secure attribute). Serve the app over HTTPS (behind a proxy: proxy: true or app.set("trust proxy", ...)) and remove secure: false.',
+        );
+      }
+    }
   }
 
   /** Diffs `req.session` into the custos session; returns whether any data changed. */
