@@ -145,4 +145,19 @@ describe('custos/express-session: options and surface mean what they meant in ex
       .set('cookie', `connect.sid=${cookie?.value}`);
     expect(next.text).toBe('you viewed this page 2 times');
   });
+
+  it('puts the cookie on a streamed response (res.write() before res.end()), and stores the data', async () => {
+    const app = express();
+    app.use(session({ secret: README_SECRET, resave: false, saveUninitialized: false }));
+    app.get('/stream', (req: AnyReq, res) => {
+      req.session.views = (req.session.views ?? 0) + 1;
+      res.write('views: ');
+      setTimeout(() => res.end(String(req.session.views)), 20);
+    });
+    const user = browser(app);
+    const first = await user.get('/stream');
+    expect(first.text).toBe('views: 1');
+    expect(sessionSetCookies(first.headers)).toHaveLength(1);
+    expect((await user.get('/stream')).text).toBe('views: 2');
+  });
 });

@@ -35,6 +35,7 @@ export class RequestState implements CompatOwner {
   /** Whether the request arrived with a stored session (so a login in it could keep a planted id). */
   readonly #hadSession: boolean;
   #regenerated = false;
+  #committing = false;
   #object: CompatSession | null;
   #snapshot: Map<string, string>;
   cookie: CompatCookie;
@@ -101,6 +102,7 @@ export class RequestState implements CompatOwner {
 
   /** Called once, when the response ends. */
   async commit(): Promise<void> {
+    this.#committing = true;
     const current = this.#req.session;
     if (this.#object !== null && current !== this.#object) {
       // `req.session = null` or `delete req.session` (express-session's `unset` option).
@@ -117,6 +119,13 @@ export class RequestState implements CompatOwner {
   }
 
   responseHeaders(): Array<[string, string]> {
+    // Headers asked for before the commit: the app streams (`res.write()` before `res.end()`) and
+    // the headers leave with the first chunk. What the handler changed so far goes into the
+    // session now, so a new session's cookie is on this response; its record is stored before
+    // the response ends, as always (unknown ids are never adopted if that write fails).
+    if (!this.#committing && this.#object !== null && this.#req.session === this.#object) {
+      this.#write({ quietOverHttp: true });
+    }
     const now = this.#clock();
     const out = this.#native
       .responseHeaders()
