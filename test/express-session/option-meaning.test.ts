@@ -160,4 +160,34 @@ describe('custos/express-session: options and surface mean what they meant in ex
     expect(sessionSetCookies(first.headers)).toHaveLength(1);
     expect((await user.get('/stream')).text).toBe('views: 2');
   });
+
+  it('behind a proxy on another host: proxy: true and Express trust proxy (CIDR) each decide, as in express-session', async () => {
+    /** The app as reached through a proxy at 10.0.0.5 (a container or load balancer) forwarding HTTPS. */
+    const viaProxy = (options: Record<string, unknown>, trust?: string) => {
+      const app = express();
+      app.use((req, _res, next) => {
+        Object.defineProperty(req.socket, 'remoteAddress', { value: '10.0.0.5', configurable: true });
+        next();
+      });
+      if (trust !== undefined) app.set('trust proxy', trust);
+      app.use(session({ secret: README_SECRET, resave: false, saveUninitialized: false, ...options }));
+      app.get('/', (req: AnyReq, res) => {
+        req.session.seen = true;
+        res.send(req.ip);
+      });
+      return request(app)
+        .get('/')
+        .set('host', 'app.example.com')
+        .set('x-forwarded-proto', 'https')
+        .set('x-forwarded-for', '203.0.113.9');
+    };
+    const issued = async (r: ReturnType<typeof viaProxy>) => sessionSetCookies((await r).headers).length;
+    expect(await issued(viaProxy({ proxy: true }))).toBe(1);
+    expect(hasWarned('CUSTOS_PROXY_ANY_CLIENT')).toBe(true);
+    expect(await issued(viaProxy({ proxy: true }, '10.0.0.0/8'))).toBe(1);
+    expect(await issued(viaProxy({}, '10.0.0.0/8'))).toBe(1);
+    expect((await viaProxy({}, '10.0.0.0/8')).text).toBe('203.0.113.9');
+    expect(await issued(viaProxy({}, 'loopback'))).toBe(0);
+    expect(await issued(viaProxy({ proxy: false }, '10.0.0.0/8'))).toBe(0);
+  });
 });

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { createSessions, type SessionManager } from '../../core/manager.js';
-import { isLoopbackHost, type RequestLike, requestHost } from '../../core/request.js';
+import { headerValue, isLoopbackHost, type RequestLike, requestHost } from '../../core/request.js';
 import { warnOnce } from '../../core/warn-once.js';
 import { randomToken } from '../../crypto/random.js';
 import { commitOnEnd, sendSessionError, toRequestLike } from '../node-shared.js';
@@ -29,15 +29,24 @@ type ExpressLikeRequest = CompatRequest & {
   app?: unknown;
 };
 
-/** The core's view of the request, deciding "is this HTTPS?" the way the `proxy` option says. */
+/**
+ * The core's view of the request, deciding "is this HTTPS?" exactly as express-session does:
+ * a TLS socket always; `proxy: false` nothing else; `proxy: true` the first `X-Forwarded-Proto`
+ * value; unset, Express's own `req.secure` (its `trust proxy` setting). The client address is
+ * Express's `req.ip` where there is one. `custos.trustedProxies`, when given, decides both instead.
+ */
 function requestLike(req: ExpressLikeRequest, settings: CompatSettings): RequestLike {
   if (settings.trustedProxies) return toRequestLike(req, settings.trustedProxies);
   const direct = toRequestLike(req, []);
-  // proxy unset: express-session defers to Express's own `trust proxy` setting (req.secure, req.ip).
-  if (settings.proxy === undefined && req.app !== undefined && typeof req.secure === 'boolean') {
-    return { ...direct, secure: req.secure, remoteAddress: req.ip ?? direct.remoteAddress };
+  const encrypted = Boolean((req.socket as TLSSocket | undefined)?.encrypted);
+  const express = req.app !== undefined && typeof req.secure === 'boolean';
+  const remoteAddress = express ? (req.ip ?? direct.remoteAddress) : direct.remoteAddress;
+  if (settings.proxy === true) {
+    const proto = headerValue(req.headers, 'x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
+    return { ...direct, remoteAddress, secure: encrypted || proto === 'https' };
   }
-  return { ...direct, secure: Boolean((req.socket as TLSSocket | undefined)?.encrypted) };
+  if (settings.proxy === false || !express) return { ...direct, remoteAddress, secure: encrypted };
+  return { ...direct, remoteAddress, secure: encrypted || req.secure === true };
 }
 
 export interface SessionMiddleware {

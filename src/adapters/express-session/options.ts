@@ -73,7 +73,7 @@ export interface ExpressSessionOptions {
   resave?: boolean;
   /** Create and store a session for every visitor. @default false (express-session: true) */
   saveUninitialized?: boolean;
-  /** true: believe `X-Forwarded-Proto` from `custos.trustedProxies` (loopback by default); false: never; unset: Express's `trust proxy`. */
+  /** true: believe the first `X-Forwarded-Proto` (as express-session); false: never; unset: Express's `trust proxy`. `custos.trustedProxies` overrides all three. */
   proxy?: boolean;
   /** What `req.session = null` / `delete req.session` does at the end of the request. @default 'keep' */
   unset?: 'destroy' | 'keep';
@@ -251,6 +251,14 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
   else if (isCustosStore(store)) custosStore = store;
   else if (isExpressSessionStore(store)) custosStore = fromExpressSessionStore(store);
   else throw refuse('INVALID_OPTION', 'store must be an express-session store (get/set/destroy) or a custos store.');
+  if (options.proxy === true && ext.trustedProxies === undefined) {
+    warnings.push({
+      code: 'CUSTOS_PROXY_ANY_CLIENT',
+      reason: 'proxy-trusts-any-client',
+      message:
+        'proxy: true believes X-Forwarded-Proto from any client, as in express-session: a client that reaches the app directly over plain HTTP can claim HTTPS, and custos then issues and accepts the session cookie on that connection. List your proxies to believe them alone: custos: { trustedProxies: [...] }, or use Express\'s app.set("trust proxy", ...) and drop proxy: true.',
+    });
+  }
   const shortWarning = shortSecretWarning(secrets, custosStore !== undefined && isCookieStore(custosStore));
   if (shortWarning) warnings.push(shortWarning);
   const manager: SessionOptions = {
@@ -275,7 +283,7 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
     rolling: options.rolling === true,
     unset: options.unset ?? 'keep',
     proxy: options.proxy,
-    trustedProxies: ext.trustedProxies ?? (options.proxy === true ? ['loopback'] : undefined),
+    trustedProxies: ext.trustedProxies,
     legacyName: legacy === cookieName ? null : legacy,
     expressSessionName: legacy,
     insecureCookie: insecure,
