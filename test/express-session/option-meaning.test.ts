@@ -117,6 +117,16 @@ describe('custos/express-session: options and surface mean what they meant in ex
       res.json([req.session instanceof Session, req.session.cookie instanceof Cookie]),
     );
     expect((await request(app).get('/')).body).toEqual([true, true]);
+    // Built by hand with express-session's cookie options, as express-session's own code does.
+    const cookie = new Cookie({ maxAge: 60_000, path: '/app', sameSite: 'strict' });
+    expect(cookie.originalMaxAge).toBe(60_000);
+    expect(cookie.maxAge).toBeGreaterThan(59_000);
+    expect(cookie.expires?.getTime()).toBeGreaterThan(Date.now());
+    expect(cookie.data).toMatchObject({ originalMaxAge: 60_000, path: '/app', sameSite: 'strict', httpOnly: true });
+    expect(cookie.serialize('sid', 'a b')).toMatch(
+      /^sid=a%20b; Max-Age=(59|60); Expires=.+; Path=\/app; Secure; HttpOnly; SameSite=Strict$/,
+    );
+    expect(new Cookie().maxAge).toBeNull();
   });
 
   it('with an explicit cookie.secure: false: Secure over HTTPS, a non-Secure cookie and a warning on plain HTTP', async () => {

@@ -1,5 +1,8 @@
 import { serializeCookie } from '../../cookie/serialize.js';
-import type { CompatSettings } from './options.js';
+import type { CompatSettings, ExpressSessionCookieOptions } from './options.js';
+
+/** The cookie facts a `CompatCookie` reports. */
+type CookieFacts = Pick<CompatSettings, 'sameSite' | 'path' | 'domain'>;
 
 /**
  * `req.session.cookie`: express-session's Cookie surface. `maxAge`/`expires` change the browser
@@ -11,14 +14,39 @@ export class CompatCookie {
   originalMaxAge: number | null;
   #expires: Date | null;
   #changed = false;
-  readonly #settings: CompatSettings;
+  readonly #settings: CookieFacts;
   readonly #clock: () => number;
 
-  constructor(settings: CompatSettings, originalMaxAge: number | null, clock: () => number) {
-    this.#settings = settings;
+  /**
+   * The middleware builds it from its settings. `new Cookie(options)` with express-session's
+   * cookie options (as express-session's own code and tests do) works too: `maxAge`, `path`,
+   * `domain` and `sameSite` are taken, `secure` and `httpOnly` stay custos's.
+   */
+  constructor(
+    settings?: CookieFacts | ExpressSessionCookieOptions,
+    originalMaxAge?: number | null,
+    clock: () => number = Date.now,
+  ) {
+    let facts: CookieFacts;
+    let lifetime: number | null;
+    if (originalMaxAge === undefined) {
+      const options = (settings ?? {}) as ExpressSessionCookieOptions;
+      if (typeof options !== 'object') throw new TypeError('argument options must be an object');
+      const sameSite = typeof options.sameSite === 'string' ? options.sameSite.toLowerCase() : options.sameSite;
+      facts = {
+        sameSite: sameSite === true || sameSite === 'strict' ? 'strict' : 'lax',
+        path: options.path ?? '/',
+        domain: options.domain,
+      };
+      lifetime = typeof options.maxAge === 'number' ? options.maxAge : null;
+    } else {
+      facts = settings as CookieFacts;
+      lifetime = originalMaxAge;
+    }
+    this.#settings = facts;
     this.#clock = clock;
-    this.originalMaxAge = originalMaxAge;
-    this.#expires = originalMaxAge === null ? null : new Date(clock() + originalMaxAge);
+    this.originalMaxAge = lifetime;
+    this.#expires = lifetime === null ? null : new Date(clock() + lifetime);
   }
 
   get expires(): Date | null {
@@ -62,6 +90,24 @@ export class CompatCookie {
   /** Restarts the lifetime from now (express-session's `resetMaxAge`/`touch`). */
   reset(): void {
     if (this.originalMaxAge !== null) this.#expires = new Date(this.#clock() + this.originalMaxAge);
+  }
+
+  /** express-session's `cookie.data`: the attributes as they are serialised. */
+  get data() {
+    return this.toJSON();
+  }
+
+  /** `name=value` with this cookie's attributes, value URL-encoded (as express-session's `serialize`). */
+  serialize(name: string, value: string): string {
+    const sameSite = this.sameSite === 'strict' ? 'Strict' : 'Lax';
+    const base = serializeCookie(name, encodeURIComponent(value), {
+      path: this.path,
+      domain: this.domain,
+      secure: true,
+      httpOnly: true,
+      sameSite,
+    });
+    return applyCookieLifetime(base, this, this.#clock());
   }
 
   toJSON() {
