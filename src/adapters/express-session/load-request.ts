@@ -42,8 +42,9 @@ export async function loadRequest(
   if (!ownIsLegacy && (own.count > 0 || legacy.value === null || !looksLikeLegacyCookie(legacy.value))) {
     return { native: await manager.load(request), sawLegacy };
   }
-  // Checklist TLS-03: only where custos could issue its cookie is the old one converted.
-  const canIssue = request.secure || isLoopbackHost(requestHost(request));
+  // Checklist TLS-03: only where custos could issue its cookie is the old one converted
+  // (over HTTPS, on loopback, or anywhere when the app wrote `cookie.secure: false`).
+  const canIssue = request.secure || settings.insecureCookie || isLoopbackHost(requestHost(request));
   const client = { ip: request.remoteAddress, device: headerValue(request.headers, 'user-agent')?.slice(0, 256) };
   const token = converter && canIssue && legacy.value !== null ? await converter.convert(legacy.value, client) : null;
   const drop = [settings.cookieName, settings.expressSessionName];
