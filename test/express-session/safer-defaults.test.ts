@@ -2,7 +2,10 @@ import expressSession from 'express-session';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import custosSession, { MemoryStore } from '../../src/adapters/express-session/index.js';
+import type { SessionEvent } from '../../src/core/events.js';
+import { hasWarned } from '../../src/core/warn-once.js';
 import { isCustosError } from '../../src/errors.js';
+import { cookieStore } from '../../src/stores/cookie/index.js';
 import { manualClock } from '../helpers/clock.js';
 import { parseSetCookie } from '../helpers/cookies.js';
 import { browser } from './helpers/client.js';
@@ -20,9 +23,20 @@ const refusal = (options: Record<string, unknown>) => {
 };
 
 describe('custos/express-session refuses what express-session allows but is unsafe', () => {
-  it("refuses the README's 'keyboard cat' secret and any secret under 32 bytes", () => {
-    expect(refusal({ secret: 'keyboard cat' })).toBe('SECRET_TOO_SHORT');
-    expect(refusal({ secret: [README_SECRET, 'short old secret'] })).toBe('SECRET_TOO_SHORT');
+  it("honours the README's 'keyboard cat' secret with a warning, but refuses it for sealed cookies", async () => {
+    const events: SessionEvent[] = [];
+    const app = readmeApp(session, {
+      secret: 'keyboard cat',
+      custos: { onEvent: (e: SessionEvent) => events.push(e) },
+    });
+    expect(hasWarned('CUSTOS_SHORT_SECRET')).toBe(true);
+    expect(events.map((e) => e.reason)).toContain('short-secret');
+    expect(JSON.stringify(events)).not.toContain('keyboard cat');
+    const user = browser(app);
+    expect((await user.get('/foo')).text).toBe('you viewed this page 1 times');
+    expect((await user.get('/foo')).text).toBe('you viewed this page 2 times');
+    expect(refusal({ secret: [README_SECRET, 'short old secret'] })).toBe('accepted');
+    expect(refusal({ secret: 'keyboard cat', store: cookieStore() })).toBe('SECRET_TOO_SHORT');
     expect(refusal({ secret: undefined })).toBe('INVALID_OPTION');
   });
 
@@ -35,13 +49,19 @@ describe('custos/express-session refuses what express-session allows but is unsa
 });
 
 describe('custos/express-session cookie', () => {
-  it('is always Secure, HttpOnly and SameSite=Lax under a __Host- name, even with secure: false', async () => {
-    const res = await browser(readmeApp(session, { cookie: { secure: false } })).get('/foo');
+  it('is named by `name` (connect.sid by default) and is always Secure, HttpOnly and SameSite=Lax', async () => {
+    const res = await browser(readmeApp(session, { cookie: { secure: 'auto' } })).get('/foo');
     const [cookie] = sessionSetCookies(res.headers);
-    expect(cookie?.name).toBe('__Host-sid');
+    expect(cookie?.name).toBe('connect.sid');
     expect(cookie?.attributes.has('secure')).toBe(true);
     expect(cookie?.attributes.has('httponly')).toBe(true);
     expect(cookie?.attributes.get('samesite')).toBe('Lax');
+    // Two apps on one host keep two cookies, as with express-session.
+    const named = await request(readmeApp(session, { name: 'shop.sid' })).get('/foo');
+    expect(parseSetCookie(String((named.headers['set-cookie'] as unknown as string[])[0])).name).toBe('shop.sid');
+    // The __Host- prefix (no Domain, Path=/, Secure, enforced by the browser) is one setting away.
+    const prefixed = await request(readmeApp(session, { custos: { cookieName: '__Host-sid' } })).get('/foo');
+    expect(parseSetCookie(String((prefixed.headers['set-cookie'] as unknown as string[])[0])).name).toBe('__Host-sid');
   });
 
   it('maps sameSite: true to Strict', async () => {
@@ -49,8 +69,8 @@ describe('custos/express-session cookie', () => {
     expect(sessionSetCookies(res.headers)[0]?.attributes.get('samesite')).toBe('Strict');
   });
 
-  it("is never issued over plain HTTP to a non-loopback host, with secure: 'auto' too", async () => {
-    for (const secure of [false, 'auto', true]) {
+  it("is never issued over plain HTTP to a non-loopback host, secure unset, 'auto' or true", async () => {
+    for (const secure of [undefined, 'auto', true]) {
       const app = readmeApp(session, { cookie: { secure } });
       const res = await request(app).get('/foo').set('host', 'app.example.com');
       expect(res.status).toBe(200);
@@ -95,26 +115,25 @@ describe('custos/express-session ids and old cookies', () => {
     const { id } = (await user.get('/facts')).body;
     expect(id).not.toBe('chosen-by-attacker');
     expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(user.jar.cookies.get('__Host-sid')).not.toBe(id);
+    expect(user.jar.cookies.get('connect.sid')).not.toBe(id);
+    expect(hasWarned('CUSTOS_GENID_IGNORED')).toBe(true);
   });
 
-  it('never trusts an old connect.sid cookie: the user appears logged out once and the cookie is cleared', async () => {
+  it('with its own cookieName converts the old connect.sid cookie once and clears it', async () => {
     const shared = new expressSession.MemoryStore();
     const before = browser(readmeApp(expressSession as unknown as SessionFactory, { store: shared }));
     await before.post('/login', { user: 'alice' });
-    expect((await before.get('/')).text).toContain('hello, alice');
     expect(before.jar.cookies.has('connect.sid')).toBe(true);
-    // Same store, same secret, one import changed:
-    const after = browser(readmeApp(session, { store: shared }), before.jar);
+    const after = browser(readmeApp(session, { store: shared, custos: { cookieName: '__Host-sid' } }), before.jar);
     const res = await after.get('/');
-    expect(res.text).toContain('<form');
+    expect(res.text).toContain('hello, alice');
     const cleared = (res.headers['set-cookie'] as unknown as string[])
       .map(parseSetCookie)
       .find((c) => c.name === 'connect.sid');
     expect(cleared?.value).toBe('');
     expect(cleared?.attributes.get('max-age')).toBe('0');
     expect(after.jar.cookies.has('connect.sid')).toBe(false);
-    await after.post('/login', { user: 'alice' });
+    expect(after.jar.cookies.has('__Host-sid')).toBe(true);
     expect((await after.get('/')).text).toContain('hello, alice');
   });
 });
@@ -149,12 +168,16 @@ describe('custos/express-session timeouts and logout', () => {
     expect((await browser(readmeApp(session), jar).get('/')).text).toContain('<form');
   });
 
-  it('destroy asks the browser to clear site data', async () => {
+  it('destroy clears only the session cookie; Clear-Site-Data is opt-in', async () => {
     const user = browser(readmeApp(session));
     await user.get('/foo');
     const res = await user.get('/destroy');
-    expect(res.headers['clear-site-data']).toContain('"cookies"');
+    expect(res.headers['clear-site-data']).toBeUndefined();
+    expect(sessionSetCookies(res.headers)[0]?.value).toBe('');
     expect(res.headers['cache-control']).toBe('no-store');
+    const opted = browser(readmeApp(session, { custos: { clearSiteData: ['"cookies"'] } }));
+    await opted.get('/foo');
+    expect((await opted.get('/destroy')).headers['clear-site-data']).toBe('"cookies"');
   });
 
   it('revokeAll through middleware.manager ends every session', async () => {
@@ -188,7 +211,7 @@ describe('custos/express-session storage', () => {
     expect(Object.keys(raw).length).toBeGreaterThan(0);
     expect(dump).toContain('"custos"');
     expect(dump).not.toContain('alice-in-plaintext');
-    const [, secret] = (user.jar.cookies.get('__Host-sid') ?? '').split('.');
+    const [, secret] = (user.jar.cookies.get('connect.sid') ?? '').split('.');
     expect(secret?.length).toBeGreaterThan(20);
     expect(dump).not.toContain(secret as string);
   });

@@ -16,7 +16,8 @@ describe('moving from custos/express-session to the native custos/express API', 
     await user.get('/foo');
 
     const native = express();
-    native.use(sessions(createSessions({ secrets: [README_SECRET], store })));
+    // The native API names the cookie as the entry did (`name`, connect.sid by default).
+    native.use(sessions(createSessions({ secrets: [README_SECRET], store, cookie: { name: 'connect.sid' } })));
     native.get('/whoami', (req, res) => {
       const s = req.session as unknown as { get(k: string): unknown; set(k: string, v: unknown): void };
       s.set('theme', 'dark');

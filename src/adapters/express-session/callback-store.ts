@@ -19,11 +19,21 @@ export function isExpressSessionStore(value: unknown): value is ExpressSessionSt
   return typeof v.get === 'function' && typeof v.set === 'function' && typeof v.destroy === 'function';
 }
 
+/**
+ * session-file-store answers a missing session with its ENOENT error; express-session treats
+ * that code as "no session", and so does custos.
+ */
+function isNotFound(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ENOENT';
+}
+
 /** Promise wrappers; a store that throws synchronously is treated like one that calls back with an error. */
 export function callbackGet(store: ExpressSessionStore, sid: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
     try {
-      store.get(sid, (error, session) => (error ? reject(error) : resolve(session ?? null)));
+      store.get(sid, (error, session) =>
+        error && !isNotFound(error) ? reject(error) : resolve(error ? null : (session ?? null)),
+      );
     } catch (error) {
       reject(error);
     }
@@ -43,7 +53,8 @@ export function callbackSet(store: ExpressSessionStore, sid: string, session: un
 export function callbackDestroy(store: ExpressSessionStore, sid: string): Promise<void> {
   return new Promise((resolve, reject) => {
     try {
-      store.destroy(sid, (error) => (error ? reject(error) : resolve()));
+      // Deleting what is already gone is success (session-file-store reports ENOENT).
+      store.destroy(sid, (error) => (error && !isNotFound(error) ? reject(error) : resolve()));
     } catch (error) {
       reject(error);
     }

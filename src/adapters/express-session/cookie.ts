@@ -1,5 +1,8 @@
 import { serializeCookie } from '../../cookie/serialize.js';
-import type { CompatSettings } from './options.js';
+import type { CompatSettings, ExpressSessionCookieOptions } from './options.js';
+
+/** The cookie facts a `CompatCookie` reports. */
+type CookieFacts = Pick<CompatSettings, 'sameSite' | 'path' | 'domain'>;
 
 /**
  * `req.session.cookie`: express-session's Cookie surface. `maxAge`/`expires` change the browser
@@ -11,14 +14,39 @@ export class CompatCookie {
   originalMaxAge: number | null;
   #expires: Date | null;
   #changed = false;
-  readonly #settings: CompatSettings;
+  readonly #settings: CookieFacts;
   readonly #clock: () => number;
 
-  constructor(settings: CompatSettings, originalMaxAge: number | null, clock: () => number) {
-    this.#settings = settings;
+  /**
+   * The middleware builds it from its settings. `new Cookie(options)` with express-session's
+   * cookie options (as express-session's own code and tests do) works too: `maxAge`, `path`,
+   * `domain` and `sameSite` are taken, `secure` and `httpOnly` stay custos's.
+   */
+  constructor(
+    settings?: CookieFacts | ExpressSessionCookieOptions,
+    originalMaxAge?: number | null,
+    clock: () => number = Date.now,
+  ) {
+    let facts: CookieFacts;
+    let lifetime: number | null;
+    if (originalMaxAge === undefined) {
+      const options = (settings ?? {}) as ExpressSessionCookieOptions;
+      if (typeof options !== 'object') throw new TypeError('argument options must be an object');
+      const sameSite = typeof options.sameSite === 'string' ? options.sameSite.toLowerCase() : options.sameSite;
+      facts = {
+        sameSite: sameSite === true || sameSite === 'strict' ? 'strict' : 'lax',
+        path: options.path ?? '/',
+        domain: options.domain,
+      };
+      lifetime = typeof options.maxAge === 'number' ? options.maxAge : null;
+    } else {
+      facts = settings as CookieFacts;
+      lifetime = originalMaxAge;
+    }
+    this.#settings = facts;
     this.#clock = clock;
-    this.originalMaxAge = originalMaxAge;
-    this.#expires = originalMaxAge === null ? null : new Date(clock() + originalMaxAge);
+    this.originalMaxAge = lifetime;
+    this.#expires = lifetime === null ? null : new Date(clock() + lifetime);
   }
 
   get expires(): Date | null {
@@ -64,6 +92,24 @@ export class CompatCookie {
     if (this.originalMaxAge !== null) this.#expires = new Date(this.#clock() + this.originalMaxAge);
   }
 
+  /** express-session's `cookie.data`: the attributes as they are serialised. */
+  get data() {
+    return this.toJSON();
+  }
+
+  /** `name=value` with this cookie's attributes, value URL-encoded (as express-session's `serialize`). */
+  serialize(name: string, value: string): string {
+    const sameSite = this.sameSite === 'strict' ? 'Strict' : 'Lax';
+    const base = serializeCookie(name, encodeURIComponent(value), {
+      path: this.path,
+      domain: this.domain,
+      secure: true,
+      httpOnly: true,
+      sameSite,
+    });
+    return applyCookieLifetime(base, this, this.#clock());
+  }
+
   toJSON() {
     return {
       originalMaxAge: this.originalMaxAge,
@@ -91,9 +137,12 @@ export function applyCookieLifetime(setCookie: string, cookie: CompatCookie | nu
   const ms = cookie?.maxAge ?? null;
   if (ms === null) return rest.join('; ');
   const coreSeconds = coreMaxAge === undefined ? Number.POSITIVE_INFINITY : Number(coreMaxAge.slice(8));
-  const seconds = Math.max(0, Math.min(coreSeconds, Math.floor(ms / 1000)));
-  const expires = new Date(now + seconds * 1000).toUTCString();
-  return [pair, `Max-Age=${seconds}`, `Expires=${expires}`, ...attributes].join('; ');
+  const capped = Math.max(0, Math.min(coreSeconds * 1000, ms));
+  const expires = new Date(now + capped).toUTCString();
+  // Max-Age counts whole seconds and 0 deletes the cookie at once: a lifetime under a second
+  // (express-session accepts any maxAge) is carried by Expires alone, as express-session does.
+  if (capped < 1000) return [pair, `Expires=${expires}`, ...attributes].join('; ');
+  return [pair, `Max-Age=${Math.floor(capped / 1000)}`, `Expires=${expires}`, ...attributes].join('; ');
 }
 
 /** Clears the express-session cookie a browser still sends after the switch; its value is never read. */

@@ -1,20 +1,26 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { readCookie } from '../../cookie/parse.js';
 import { createSessions, type SessionManager } from '../../core/manager.js';
-import { headerValue, type RequestLike } from '../../core/request.js';
+import { headerValue, isLoopbackHost, type RequestLike, requestHost } from '../../core/request.js';
+import { warnOnce } from '../../core/warn-once.js';
+import { randomToken } from '../../crypto/random.js';
 import { commitOnEnd, sendSessionError, toRequestLike } from '../node-shared.js';
+import { isExpressSessionStore } from './callback-store.js';
+import { CompatSession } from './compat-session.js';
+import { CompatCookie } from './cookie.js';
+import { LegacyConverter } from './legacy-conversion.js';
+import { loadRequest } from './load-request.js';
 import { MemoryStore, Store } from './memory-store.js';
+import { nextSafely } from './next-safely.js';
 import { type CompatSettings, type ExpressSessionOptions, resolveCompatOptions } from './options.js';
-import { type CompatRequest, RequestState } from './request-state.js';
+import { COOKIE_FIELD, type CompatRequest, RequestState } from './request-state.js';
+import { SessionStoreView, sessionStoreView } from './store-view.js';
 
 export type { ExpressSessionStore } from './callback-store.js';
-export type { CompatSession } from './compat-session.js';
-export type { CompatCookie } from './cookie.js';
 export type { CustosExtensions, ExpressSessionCookieOptions, ExpressSessionOptions } from './options.js';
 export type { CompatRequest } from './request-state.js';
 export { type ForeignStoreOptions, fromExpressSessionStore } from './store-adapter.js';
-export { MemoryStore, Store };
+export { CompatCookie as Cookie, CompatCookie, CompatSession as Session, CompatSession, MemoryStore, Store };
 
 type ExpressLikeRequest = CompatRequest & {
   sessionStore?: unknown;
@@ -23,7 +29,13 @@ type ExpressLikeRequest = CompatRequest & {
   app?: unknown;
 };
 
-/** The core's view of the request, deciding "is this HTTPS?" the way the `proxy` option says. */
+/**
+ * The core's view of the request, deciding "is this HTTPS?" exactly as express-session does:
+ * a TLS socket always; `proxy: false` nothing else; `proxy: true` the first `X-Forwarded-Proto`
+ * value (honoured with a warning: any client can send it); unset, Express's own `trust proxy`
+ * decision, applied to the value the trusted hop appended rather than the client's (TLS-03).
+ * `custos.trustedProxies`, when given, decides both instead.
+ */
 function requestLike(req: ExpressLikeRequest, settings: CompatSettings): RequestLike {
   if (settings.trustedProxies) return toRequestLike(req, settings.trustedProxies);
   // proxy unset: express-session defers to Express's own `trust proxy` setting. Its trust
@@ -31,7 +43,14 @@ function requestLike(req: ExpressLikeRequest, settings: CompatSettings): Request
   // X-Forwarded-Proto (TLS-03).
   if (settings.proxy === undefined && req.app !== undefined) return toRequestLike(req);
   const direct = toRequestLike(req, []);
-  return { ...direct, secure: Boolean((req.socket as TLSSocket | undefined)?.encrypted) };
+  const encrypted = Boolean((req.socket as TLSSocket | undefined)?.encrypted);
+  const express = req.app !== undefined && typeof req.secure === 'boolean';
+  const remoteAddress = express ? (req.ip ?? direct.remoteAddress) : direct.remoteAddress;
+  if (settings.proxy === true) {
+    const proto = headerValue(req.headers, 'x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
+    return { ...direct, remoteAddress, secure: encrypted || proto === 'https' };
+  }
+  return { ...direct, remoteAddress, secure: encrypted };
 }
 
 export interface SessionMiddleware {
@@ -55,27 +74,42 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
   const settings = resolveCompatOptions(options);
   const manager = createSessions<Record<string, unknown>>(settings.manager);
   const clock = manager.options.clock;
+  const warn = (code: string, reason: string, message: string) => {
+    manager.emit({ type: 'config-warning', reason });
+    warnOnce(code, message);
+  };
+  for (const w of settings.warnings) warn(w.code, w.reason, w.message);
+  const legacyStore = settings.convert && isExpressSessionStore(settings.appStore) ? settings.appStore : null;
+  const converter = legacyStore
+    ? new LegacyConverter(legacyStore, manager, settings.rawSecrets, settings.maxAge, COOKIE_FIELD)
+    : null;
+  const absoluteTimeout = manager.options.absoluteTimeout;
+  const storeView = sessionStoreView(new SessionStoreView(manager, COOKIE_FIELD, settings.maxAge), settings.appStore);
   const middleware = function session(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) {
     const request = req as ExpressLikeRequest;
     // Like express-session: a session already on the request (nested routers) is left alone.
     if (request.session) return next();
-    const sawLegacy =
-      settings.legacyName !== null && readCookie(headerValue(req.headers, 'cookie'), settings.legacyName).count > 0;
-    manager.load(requestLike(request, settings)).then(
-      (native) => {
-        const state = new RequestState(native, settings, request, clock, sawLegacy);
-        request.sessionStore = settings.appStore ?? manager.store;
+    const like = requestLike(request, settings);
+    loadRequest(manager, settings, converter, like).then(
+      ({ native, sawLegacy }) => {
+        const loopbackRequest = isLoopbackHost(requestHost(like));
+        const hooks = { absoluteTimeout, warn, secureRequest: like.secure, loopbackRequest };
+        const state = new RequestState(native, settings, request, clock, sawLegacy, hooks);
+        request.sessionStore = storeView;
         request.session = state.session;
+        // express-session gives every request an id at once. custos mints one only when the
+        // session is first stored, so until then a per-request placeholder keeps this a string.
+        let placeholder: string | undefined;
         Object.defineProperty(request, 'sessionID', {
-          get: () => state.handle ?? undefined,
+          get: () => state.handle ?? (placeholder ??= randomToken(16)),
           configurable: true,
           enumerable: true,
         });
         commitOnEnd(res, state);
-        next();
+        nextSafely(next, res);
       },
       (error: unknown) => {
-        if (!sendSessionError(res, error)) next(error);
+        if (!sendSessionError(res, error)) nextSafely(next, res, error);
       },
     );
   } as SessionMiddleware;
@@ -85,6 +119,8 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
 
 session.Store = Store;
 session.MemoryStore = MemoryStore;
+session.Cookie = CompatCookie;
+session.Session = CompatSession;
 
 export default session;
 export { session };

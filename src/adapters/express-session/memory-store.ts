@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { inherits } from 'node:util';
 
 type Callback<T = void> = (error: unknown, value?: T) => void;
 
@@ -7,7 +8,22 @@ type Callback<T = void> = (error: unknown, value?: T) => void;
  * `require('connect-pg-simple')(session)` and extends `session.Store`). Like express-session's,
  * it is an EventEmitter and adds nothing else.
  */
-export class Store extends EventEmitter {}
+export interface StoreConstructor {
+  new (): EventEmitter;
+  /** ES5 subclassing, as connect-sqlite3 and session-file-store do: `Store.call(this, options)`. */
+  (this: unknown, ...args: unknown[]): void;
+  readonly prototype: EventEmitter;
+}
+
+/**
+ * A plain function rather than a class: an ES class cannot be called without `new`, and store
+ * packages written before classes (connect-sqlite3, session-file-store) call `Store.call(this)`
+ * and link prototypes with `util.inherits`. `class X extends Store` works with it just the same.
+ */
+export const Store = function Store(this: EventEmitter) {
+  EventEmitter.call(this);
+} as unknown as StoreConstructor;
+inherits(Store as unknown as new () => EventEmitter, EventEmitter);
 
 /**
  * express-session's `MemoryStore`, for apps that pass `new session.MemoryStore()`: a callback

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { parseDuration } from '../../core/duration.js';
 import { MIN_SECRET_BYTES } from '../../crypto/keyring.js';
 import { CustosError } from '../../errors.js';
 import type { SessionOptions } from '../../options.js';
 import type { TrustedProxies } from '../../protect/proxy.js';
 import type { SessionStore } from '../../stores/contract.js';
+import { isCookieStore } from '../../stores/cookie/index.js';
 import { type ExpressSessionStore, isExpressSessionStore } from './callback-store.js';
 import { fromExpressSessionStore } from './store-adapter.js';
 
@@ -13,7 +15,10 @@ export interface ExpressSessionCookieOptions {
   maxAge?: number | null;
   /** Refused: express-session itself deprecates it; use `maxAge`. */
   expires?: Date | null;
-  /** Accepted for compatibility; custos always sends `Secure` (see the migration guide). */
+  /**
+   * Unset, `true` or `'auto'`: `Secure`, and no cookie on plain HTTP (except loopback). An explicit
+   * `false`: over HTTPS still `Secure`; over plain HTTP a non-Secure cookie, with a warning.
+   */
   secure?: boolean | 'auto';
   /** `false` is refused: a script-readable session cookie is one XSS away from theft. */
   httpOnly?: boolean;
@@ -33,24 +38,34 @@ export interface CustosExtensions {
   idleTimeout?: SessionOptions['idleTimeout'];
   /** Hard limit whatever the activity. @default max(12 h, cookie.maxAge) */
   absoluteTimeout?: SessionOptions['absoluteTimeout'];
-  /** The custos cookie's name. @default '__Host-sid' ('__Secure-sid' with a domain or a path other than '/') */
+  /**
+   * The cookie's name when it should differ from `name`, e.g. `'__Host-sid'` for the prefix's
+   * browser-enforced guarantees. The old `name` cookie is then still read once for conversion,
+   * and cleared. @default `name`
+   */
   cookieName?: string;
+  /**
+   * Convert a valid express-session cookie whose record is in `store` into a custos session the
+   * first time it is seen (new id, same data, old record deleted). @default true
+   */
+  convertExpressSessions?: boolean;
   /** Proxies whose `X-Forwarded-*` headers are believed; overrides `proxy` and Express's `trust proxy`. */
   trustedProxies?: TrustedProxies;
   onEvent?: SessionOptions['onEvent'];
   clock?: SessionOptions['clock'];
   storeTimeout?: SessionOptions['storeTimeout'];
+  /** `Clear-Site-Data` directives sent on destroy, e.g. `['"cookies"']`. @default false (express-session clears only its cookie) */
   clearSiteData?: SessionOptions['clearSiteData'];
 }
 
 /** express-session's options, as documented in its README. */
 export interface ExpressSessionOptions {
-  /** One secret or a list, newest first; each at least 32 bytes. */
+  /** One secret or a list, newest first. Under 32 bytes works (with a warning), except with `cookieStore()`. */
   secret: string | readonly string[];
-  /** The express-session cookie name; its old cookies are cleared, never trusted. @default 'connect.sid' */
+  /** The cookie's name, as in express-session. @default 'connect.sid' */
   name?: string;
   cookie?: ExpressSessionCookieOptions;
-  /** Ignored: custos ids always come from the CSPRNG. */
+  /** Ignored, with a warning: custos ids always come from the CSPRNG. */
   genid?: (req: unknown) => string;
   /** Send the cookie on every response. @default false */
   rolling?: boolean;
@@ -58,7 +73,7 @@ export interface ExpressSessionOptions {
   resave?: boolean;
   /** Create and store a session for every visitor. @default false (express-session: true) */
   saveUninitialized?: boolean;
-  /** true: believe `X-Forwarded-Proto` from `custos.trustedProxies` (loopback by default); false: never; unset: Express's `trust proxy`. */
+  /** true: believe the first `X-Forwarded-Proto` (as express-session); false: never; unset: Express's `trust proxy`. `custos.trustedProxies` overrides all three. */
   proxy?: boolean;
   /** What `req.session = null` / `delete req.session` does at the end of the request. @default 'keep' */
   unset?: 'destroy' | 'keep';
@@ -77,11 +92,21 @@ export interface CompatSettings {
   readonly trustedProxies: TrustedProxies | undefined;
   /** The express-session cookie to clear when a browser still sends it; null when it is custos's own name. */
   readonly legacyName: string | null;
+  /** `cookie.secure: false` was given: plain-HTTP responses carry a non-Secure cookie. */
+  readonly insecureCookie: boolean;
+  /** Where express-session cookies are read for conversion (`name`). */
+  readonly expressSessionName: string;
+  /** The secrets as given: express-session signed its cookies with the raw strings. */
+  readonly rawSecrets: readonly string[];
+  /** Whether valid express-session cookies are converted (needs an express-session store). */
+  readonly convert: boolean;
+  /** Configuration warnings to raise once the manager exists (event + once-per-process warning). */
+  readonly warnings: ReadonlyArray<{ code: string; reason: string; message: string }>;
   readonly cookieName: string;
   readonly path: string;
   readonly domain: string | undefined;
   readonly sameSite: 'lax' | 'strict';
-  /** What `req.sessionStore` shows: the store object the app passed. */
+  /** The store object the app passed (behind `req.sessionStore`'s session-data view). */
   readonly appStore: unknown;
 }
 
@@ -96,19 +121,51 @@ function isCustosStore(value: unknown): value is SessionStore {
 
 function resolveSecrets(secret: unknown): string[] {
   const list = typeof secret === 'string' ? [secret] : Array.isArray(secret) ? [...secret] : [];
-  if (list.length === 0 || list.some((s) => typeof s !== 'string')) {
+  if (list.length === 0 || list.some((s) => typeof s !== 'string' || s.length === 0)) {
     throw refuse('INVALID_OPTION', 'session({ secret }) is required: a string or an array of strings, newest first.');
   }
-  list.forEach((s, i) => {
-    // Checklist: a short secret is refused rather than stretched — a KDF cannot add entropy that is not there.
-    if (Buffer.byteLength(s) < MIN_SECRET_BYTES) {
-      throw refuse(
-        'SECRET_TOO_SHORT',
-        `secret${Array.isArray(secret) ? `[${i}]` : ''} is shorter than ${MIN_SECRET_BYTES} bytes. express-session accepted it; custos needs ${MIN_SECRET_BYTES}+ random bytes. Generate one with \`npx custos secret generate\` (or \`node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))"\`).`,
-      );
-    }
-  });
   return list;
+}
+
+const isShort = (secret: string) => Buffer.byteLength(secret) < MIN_SECRET_BYTES;
+
+/**
+ * The keyring for the core. A secret under 32 bytes is kept working, since apps built on
+ * express-session's README (`'keyboard cat'`) would otherwise not start: with a server-side store
+ * the record holds only a verifier of the cookie's 256-bit random secret, so a weak key cannot
+ * forge a session; it weakens only the sealing of data at rest (and the MAC that spares the store
+ * a lookup). The core needs 32 bytes, so the short secret is expanded by SHA-256 under a fixed
+ * label: that adds no entropy (hence the warning), it only gives the key its length.
+ */
+function keyringSecrets(secrets: readonly string[]): Array<string | Buffer> {
+  return secrets.map((s) =>
+    isShort(s) ? createHash('sha256').update('custos/express-session/short-secret\u0000').update(s).digest() : s,
+  );
+}
+
+function shortSecretWarning(secrets: readonly string[], sealedCookie: boolean) {
+  const short = secrets.map((s, i) => (isShort(s) ? i : -1)).filter((i) => i >= 0);
+  if (short.length === 0) return null;
+  const fix = `Generate a new one with \`npx custos secret generate\` and list it first (secret: [newSecret, oldSecret]); the old one then only verifies existing cookies and opens existing data.`;
+  if (sealedCookie) {
+    // The sealed cookie carries the data itself: its key is all that stands between a copy of the
+    // cookie and the data, and between the user and a forged session.
+    throw refuse(
+      'SECRET_TOO_SHORT',
+      `a secret shorter than ${MIN_SECRET_BYTES} bytes is refused with cookieStore(): the session lives in the cookie, so a guessable key lets anyone read or forge it. ${fix}`,
+    );
+  }
+  const which = short.length === secrets.length ? 'every secret' : `secret[${short.join('], secret[')}]`;
+  const first = short[0] === 0;
+  return {
+    code: 'CUSTOS_SHORT_SECRET',
+    reason: 'short-secret',
+    message: `${which} is shorter than ${MIN_SECRET_BYTES} bytes. ${
+      first
+        ? "It is used to seal session data at rest, which a guessable secret (such as the README's 'keyboard cat') lets anyone with a copy of the store read."
+        : 'It is only used to verify old cookies and open old data; new data is sealed with the first secret.'
+    } Sessions themselves cannot be forged with it: the store keeps a verifier of each cookie's random secret. ${fix}`,
+  };
 }
 
 function resolveSameSite(value: ExpressSessionCookieOptions['sameSite']): 'lax' | 'strict' {
@@ -130,8 +187,8 @@ function resolveMaxAge(cookie: ExpressSessionCookieOptions): number | null {
     );
   }
   const maxAge = cookie.maxAge ?? null;
-  if (maxAge !== null && (typeof maxAge !== 'number' || !Number.isFinite(maxAge) || maxAge < 1000)) {
-    throw refuse('INVALID_COOKIE_OPTION', 'cookie.maxAge must be a number of milliseconds, at least 1000.');
+  if (maxAge !== null && (typeof maxAge !== 'number' || !Number.isFinite(maxAge))) {
+    throw refuse('INVALID_COOKIE_OPTION', 'cookie.maxAge must be a number of milliseconds.');
   }
   return maxAge;
 }
@@ -150,13 +207,41 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
     );
   }
   const sameSite = resolveSameSite(cookie.sameSite);
+  const insecure = cookie.secure === false;
   const maxAge = resolveMaxAge(cookie);
   const ext = options.custos ?? {};
   const path = cookie.path ?? '/';
-  const cookieName = ext.cookieName ?? (cookie.domain !== undefined || path !== '/' ? '__Secure-sid' : '__Host-sid');
+  if (options.name !== undefined && (typeof options.name !== 'string' || options.name.length === 0)) {
+    throw refuse('INVALID_OPTION', 'name must be a non-empty cookie name.');
+  }
+  // `name` stays the cookie's name: other apps on the host, proxies and tests know it, and a
+  // rollback to express-session finds its cookie where it left it. `__Host-` is opt-in (name it so).
   const legacy = options.name ?? 'connect.sid';
-  const idle = ext.idleTimeout !== undefined ? parseDuration(ext.idleTimeout, 'custos.idleTimeout') : maxAge;
+  const cookieName = ext.cookieName ?? legacy;
+  if (insecure && /^__(Host|Secure)-/.test(cookieName)) {
+    throw refuse(
+      'INVALID_COOKIE_OPTION',
+      `cookie.secure: false cannot go with the cookie name ${JSON.stringify(cookieName)}: browsers drop __Host-/__Secure- cookies without Secure. Remove secure: false, or pick another name.`,
+    );
+  }
+  // A maxAge under the core's smallest idle window (touchAfter must stay below it) still expires
+  // the browser cookie on time; the server keeps the record a few ms longer at most.
+  const idle =
+    ext.idleTimeout !== undefined
+      ? parseDuration(ext.idleTimeout, 'custos.idleTimeout')
+      : maxAge === null
+        ? null
+        : Math.max(maxAge, 2);
   const absolute = ext.absoluteTimeout !== undefined ? ext.absoluteTimeout : Math.max(TWELVE_HOURS, idle ?? 0);
+  const warnings: Array<{ code: string; reason: string; message: string }> = [];
+  if (typeof options.genid === 'function') {
+    warnings.push({
+      code: 'CUSTOS_GENID_IGNORED',
+      reason: 'genid-ignored',
+      message:
+        'session({ genid }) is ignored: custos session ids always come from the CSPRNG (128-bit handle plus a 256-bit secret), since custom generators are where predictable ids come from (OWASP Session Management). Remove the option; keep your own identifier as session data if you need one.',
+    });
+  }
   if (options.unset !== undefined && options.unset !== 'keep' && options.unset !== 'destroy') {
     throw refuse('INVALID_OPTION', "unset must be 'keep' or 'destroy'.");
   }
@@ -166,18 +251,31 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
   else if (isCustosStore(store)) custosStore = store;
   else if (isExpressSessionStore(store)) custosStore = fromExpressSessionStore(store);
   else throw refuse('INVALID_OPTION', 'store must be an express-session store (get/set/destroy) or a custos store.');
+  if (options.proxy === true && ext.trustedProxies === undefined) {
+    warnings.push({
+      code: 'CUSTOS_PROXY_ANY_CLIENT',
+      reason: 'proxy-trusts-any-client',
+      message:
+        'proxy: true believes X-Forwarded-Proto from any client, as in express-session: a client that reaches the app directly over plain HTTP can claim HTTPS, and custos then issues and accepts the session cookie on that connection. List your proxies to believe them alone: custos: { trustedProxies: [...] }, or use Express\'s app.set("trust proxy", ...) and drop proxy: true.',
+    });
+  }
+  const shortWarning = shortSecretWarning(secrets, custosStore !== undefined && isCookieStore(custosStore));
+  if (shortWarning) warnings.push(shortWarning);
   const manager: SessionOptions = {
-    secrets,
+    secrets: keyringSecrets(secrets),
     store: custosStore,
     ...(idle === null ? {} : { idleTimeout: idle }),
     absoluteTimeout: absolute,
     saveUninitialized: options.saveUninitialized === true,
-    // Secure always: `secure: false` and `'auto'` still never put the cookie on plain HTTP (checklist TLS-03).
-    cookie: { name: cookieName, sameSite, secure: true, persistent: true, domain: cookie.domain, path },
+    // Secure unless the app explicitly said `secure: false` (checklist TLS-03); even then the
+    // entry adds `Secure` on every HTTPS response, so only plain-HTTP responses go without it.
+    cookie: { name: cookieName, sameSite, secure: !insecure, persistent: true, domain: cookie.domain, path },
     onEvent: ext.onEvent,
     clock: ext.clock,
     storeTimeout: ext.storeTimeout,
-    clearSiteData: ext.clearSiteData,
+    // express-session clears its own cookie only; wiping every cookie and storage of the site
+    // (consent, locale, other apps on the host) is opt-in.
+    clearSiteData: ext.clearSiteData ?? false,
   };
   return {
     manager,
@@ -185,8 +283,13 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
     rolling: options.rolling === true,
     unset: options.unset ?? 'keep',
     proxy: options.proxy,
-    trustedProxies: ext.trustedProxies ?? (options.proxy === true ? ['loopback'] : undefined),
+    trustedProxies: ext.trustedProxies,
     legacyName: legacy === cookieName ? null : legacy,
+    expressSessionName: legacy,
+    insecureCookie: insecure,
+    rawSecrets: secrets,
+    convert: ext.convertExpressSessions !== false && store !== undefined && store !== null && !isCustosStore(store),
+    warnings,
     cookieName,
     path,
     domain: cookie.domain,

@@ -1,14 +1,25 @@
 import type { IncomingMessage } from 'node:http';
 import type { Session } from '../../core/session.js';
 import { CustosError, isCustosError } from '../../errors.js';
-import { applyDiff, type CompatOwner, CompatSession } from './compat-session.js';
+import { applyDiff, type CompatOwner, CompatSession, snapshotOf } from './compat-session.js';
 import { applyCookieLifetime, CompatCookie, legacyClearingCookie } from './cookie.js';
 import type { CompatSettings } from './options.js';
 
 /** Internal field keeping a per-session cookie lifetime set by a handler (`req.session.cookie.maxAge = …`). */
-const COOKIE_FIELD = '$es-cookie';
+export const COOKIE_FIELD = '$es-cookie';
 
 export type CompatRequest = IncomingMessage & { session?: CompatSession | null; sessionID?: string };
+
+/** What the middleware lends each request: the absolute limit and the warning channel. */
+export interface RequestHooks {
+  readonly absoluteTimeout: number;
+  /** Whether this request came over HTTPS (directly or through a trusted proxy). */
+  readonly secureRequest: boolean;
+  /** Whether the request's host is loopback (development: nothing on the network to read it). */
+  readonly loopbackRequest: boolean;
+  /** A `config-warning` event plus a once-per-process warning. */
+  warn(code: string, reason: string, message: string): void;
+}
 
 /**
  * One request's bridge between `req.session` (express-session's surface) and the custos
@@ -20,6 +31,11 @@ export class RequestState implements CompatOwner {
   readonly #req: CompatRequest;
   readonly #clock: () => number;
   readonly #sendLegacyClear: boolean;
+  readonly #hooks: RequestHooks;
+  /** Whether the request arrived with a stored session (so a login in it could keep a planted id). */
+  readonly #hadSession: boolean;
+  #regenerated = false;
+  #committing = false;
   #object: CompatSession | null;
   #snapshot: Map<string, string>;
   cookie: CompatCookie;
@@ -30,7 +46,10 @@ export class RequestState implements CompatOwner {
     req: CompatRequest,
     clock: () => number,
     sawLegacyCookie: boolean,
+    hooks: RequestHooks,
   ) {
+    this.#hooks = hooks;
+    this.#hadSession = native.handle !== null;
     this.#native = native;
     this.#settings = settings;
     this.#req = req;
@@ -53,6 +72,7 @@ export class RequestState implements CompatOwner {
 
   /** express-session's regenerate: the old record deleted, a fresh empty session in its place. */
   async regenerate(): Promise<void> {
+    this.#regenerated = true;
     await this.#native.destroy();
     this.cookie = new CompatCookie(this.#settings, this.#settings.maxAge, this.#clock);
     this.#replace(new CompatSession(this, {}), new Map());
@@ -82,6 +102,7 @@ export class RequestState implements CompatOwner {
 
   /** Called once, when the response ends. */
   async commit(): Promise<void> {
+    this.#committing = true;
     const current = this.#req.session;
     if (this.#object !== null && current !== this.#object) {
       // `req.session = null` or `delete req.session` (express-session's `unset` option).
@@ -98,21 +119,52 @@ export class RequestState implements CompatOwner {
   }
 
   responseHeaders(): Array<[string, string]> {
+    // Headers asked for before the commit: the app streams (`res.write()` before `res.end()`) and
+    // the headers leave with the first chunk. What the handler changed so far goes into the
+    // session now, so a new session's cookie is on this response; its record is stored before
+    // the response ends, as always (unknown ids are never adopted if that write fails).
+    if (!this.#committing && this.#object !== null && this.#req.session === this.#object) {
+      this.#write({ quietOverHttp: true });
+    }
     const now = this.#clock();
     const out = this.#native
       .responseHeaders()
       .map(([name, value]): [string, string] =>
         name === 'set-cookie' ? [name, applyCookieLifetime(value, this.cookie, now)] : [name, value],
       );
+    if (this.#settings.insecureCookie) this.#secureWhereHttps(out);
     const legacy = this.#sendLegacyClear ? legacyClearingCookie(this.#settings) : null;
     if (legacy) out.unshift(['set-cookie', legacy]);
     return out;
+  }
+
+  /**
+   * With `cookie.secure: false` the core issues the cookie without `Secure`. Over HTTPS it gets
+   * `Secure` back (RFC 6265bis: never let an HTTPS cookie travel in cleartext later); over plain
+   * HTTP it goes without, as the app asked, and the developer is told once.
+   */
+  #secureWhereHttps(headers: Array<[string, string]>): void {
+    const prefix = `${this.#settings.cookieName}=`;
+    for (const entry of headers) {
+      if (entry[0] !== 'set-cookie' || !entry[1].startsWith(prefix)) continue;
+      if (this.#hooks.secureRequest) {
+        if (!/;\s*Secure(;|$)/i.test(entry[1])) entry[1] = `${entry[1]}; Secure`;
+      } else if (!this.#hooks.loopbackRequest && !entry[1].startsWith(`${prefix};`)) {
+        this.#hooks.warn(
+          'CUSTOS_COOKIE_NOT_SECURE',
+          'cookie-over-plain-http',
+          'cookie.secure: false: the session cookie was sent over plain HTTP without Secure, so anyone on the network path can read it and take over the session (OWASP Session Management: Secure attribute). Serve the app over HTTPS (behind a proxy: proxy: true or app.set("trust proxy", ...)) and remove secure: false.',
+        );
+      }
+    }
   }
 
   /** Diffs `req.session` into the custos session; returns whether any data changed. */
   #write(options: { quietOverHttp: boolean }): boolean {
     const object = this.#object;
     if (object === null) return false;
+    this.#checkLogin(object);
+    this.#checkLifetime();
     try {
       const { snapshot, changed } = applyDiff(this.#native, object, this.#snapshot);
       if (this.cookie.changed && (changed || this.#native.handle !== null)) {
@@ -128,9 +180,48 @@ export class RequestState implements CompatOwner {
     }
   }
 
+  /**
+   * A session that gains a user without `regenerate()` keeps the id it had before the login, the
+   * one an attacker may have planted (session fixation, OWASP Session Management: renew the id on
+   * authentication). express-session does the same silently; here the developer is told once.
+   */
+  #checkLogin(object: CompatSession): void {
+    if (!this.#hadSession || this.#regenerated) return;
+    if (hasUser(this.#snapshot) || !hasUser(snapshotOf(object))) return;
+    this.#hooks.warn(
+      'CUSTOS_LOGIN_WITHOUT_REGENERATE',
+      'login-without-regenerate',
+      'a session gained a user (req.session.user, userId or passport.user) without req.session.regenerate(): it keeps the id it had before the login, so an id planted by an attacker (session fixation) is now signed in. Call req.session.regenerate() before storing the user (passport 0.6+ does this itself in req.login).',
+    );
+  }
+
+  /** A per-session lifetime beyond the absolute limit is capped by it (checklist CK-06); say so. */
+  #checkLifetime(): void {
+    const ms = this.cookie.originalMaxAge;
+    if (!this.cookie.changed || ms === null || ms <= this.#hooks.absoluteTimeout) return;
+    this.#hooks.warn(
+      'CUSTOS_COOKIE_MAXAGE_CAPPED',
+      'cookie-maxage-capped',
+      `req.session.cookie.maxAge (${Math.round(ms / 1000)} s) is longer than the absolute timeout (${Math.round(this.#hooks.absoluteTimeout / 1000)} s), so the cookie ends with the session at the absolute deadline. For a longer "remember me", raise custos.absoluteTimeout (e.g. '30d') knowing a stolen cookie then stays useful that long.`,
+    );
+  }
+
   #replace(object: CompatSession, snapshot: Map<string, string>): void {
     this.#object = object;
     this.#snapshot = snapshot;
     this.#req.session = object;
+  }
+}
+
+/** Whether stored data (key → JSON) names a signed-in user the usual ways. */
+function hasUser(snapshot: ReadonlyMap<string, string>): boolean {
+  if (snapshot.has('user') || snapshot.has('userId')) return true;
+  const passport = snapshot.get('passport');
+  if (passport === undefined) return false;
+  try {
+    const user = (JSON.parse(passport) as { user?: unknown } | null)?.user;
+    return user !== undefined && user !== null;
+  } catch {
+    return false;
   }
 }
