@@ -37,7 +37,7 @@ async function behindProxy(trust: 'express' | 'custos', scheme: 'http' | 'https'
 }
 
 const sessionCookie = (headers: http.IncomingHttpHeaders) =>
-  (headers['set-cookie'] ?? []).find((c) => c.startsWith('__Host-sid='));
+  (headers['set-cookie'] ?? []).find((c) => c.startsWith('connect.sid='));
 
 describe('custos/express-session behind an appending reverse proxy', () => {
   for (const trust of ['express', 'custos'] as const) {
