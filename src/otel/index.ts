@@ -3,6 +3,7 @@ import type { EventListener, SessionEvent } from '../core/events.js';
 import type { SessionStore } from '../stores/contract.js';
 import { ERROR_TYPE, EVENT_TYPE, STORE_KIND, STORE_OPERATION, STORE_OUTCOME } from './attributes.js';
 import { eventAttributes, eventWeight } from './events.js';
+import { guarded } from './guard.js';
 import { createInstruments, type Instruments } from './instruments.js';
 import { tracedStore } from './traced-store.js';
 
@@ -66,8 +67,8 @@ export function createTelemetry(options: TelemetryOptions = {}): CustosTelemetry
 
   const onEvent = (event: SessionEvent): void => {
     const attributes = eventAttributes(event);
-    use().events.add(eventWeight(event), attributes);
-    trace.getActiveSpan()?.addEvent(`custos.${attributes[EVENT_TYPE]}`, attributes);
+    guarded(() => use().events.add(eventWeight(event), attributes));
+    guarded(() => trace.getActiveSpan()?.addEvent(`custos.${attributes[EVENT_TYPE]}`, attributes));
   };
 
   return {

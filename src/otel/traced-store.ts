@@ -1,7 +1,8 @@
-import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { type Outcome, observedStore } from '../metrics/timed-store.js';
 import type { SessionStore } from '../stores/contract.js';
 import { ERROR_TYPE, errorType, fixed, STORE_KIND, STORE_OPERATION, STORE_OUTCOME } from './attributes.js';
+import { guarded } from './guard.js';
 
 export type Settled = (operation: string, kind: string, seconds: number, outcome: Outcome, error?: string) => void;
 
@@ -14,27 +15,44 @@ export type Settled = (operation: string, kind: string, seconds: number, outcome
  */
 export function tracedStore<S extends SessionStore>(store: S, tracer: Tracer, settled: Settled): S {
   const kind = fixed(store.kind, 'custom');
-  return observedStore(store, (operation, run) =>
-    tracer.startActiveSpan(
-      `custos.store.${operation}`,
-      { kind: SpanKind.INTERNAL, attributes: { [STORE_KIND]: kind, [STORE_OPERATION]: operation } },
-      async (span) => {
-        const started = performance.now();
-        try {
-          const result = await run();
-          span.setAttribute(STORE_OUTCOME, 'ok');
-          settled(operation, kind, (performance.now() - started) / 1000, 'ok');
-          return result;
-        } catch (error) {
-          const type = errorType(error);
-          span.setAttributes({ [STORE_OUTCOME]: 'error', [ERROR_TYPE]: type });
-          span.setStatus({ code: SpanStatusCode.ERROR });
-          settled(operation, kind, (performance.now() - started) / 1000, 'error', type);
-          throw error;
-        } finally {
-          span.end();
-        }
-      },
-    ),
-  );
+  const attributes = (operation: string) => ({ [STORE_KIND]: kind, [STORE_OPERATION]: operation });
+
+  return observedStore(store, async (operation, run) => {
+    const started = performance.now();
+    let span: Span | undefined;
+    let pending: Promise<unknown> | undefined;
+    guarded(() => {
+      tracer.startActiveSpan(
+        `custos.store.${operation}`,
+        { kind: SpanKind.INTERNAL, attributes: attributes(operation) },
+        (active) => {
+          span = active;
+          pending = run();
+        },
+      );
+    });
+    // A tracer that threw before calling back still gets the store call made, without a span.
+    pending ??= run();
+    try {
+      const result = await pending;
+      guarded(() => finish(span, 'ok'));
+      guarded(() => settled(operation, kind, (performance.now() - started) / 1000, 'ok'));
+      return result;
+    } catch (error) {
+      const type = errorType(error);
+      guarded(() => finish(span, 'error', type));
+      guarded(() => settled(operation, kind, (performance.now() - started) / 1000, 'error', type));
+      throw error;
+    }
+  });
+}
+
+function finish(span: Span | undefined, outcome: Outcome, type?: string): void {
+  if (!span) return;
+  if (type === undefined) span.setAttribute(STORE_OUTCOME, outcome);
+  else {
+    span.setAttributes({ [STORE_OUTCOME]: outcome, [ERROR_TYPE]: type });
+    span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+  span.end();
 }

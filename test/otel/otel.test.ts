@@ -2,6 +2,7 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import express from 'express';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { hasWarned } from '../../src/core/warn-once.js';
 import { createSessions, type SessionEvent } from '../../src/index.js';
 import { createTelemetry } from '../../src/otel/index.js';
 import type { SessionStore } from '../../src/stores/contract.js';
@@ -28,7 +29,10 @@ const USER = 'user-4711-alice';
 function build(store: SessionStore) {
   const tracer = new RecordingTracer();
   const meter = new RecordingMeter();
-  const telemetry = createTelemetry({ tracer, meter });
+  return { tracer, meter, ...buildWith(store, createTelemetry({ tracer, meter }), tracer) };
+}
+
+function buildWith(store: SessionStore, telemetry: ReturnType<typeof createTelemetry>, tracer?: RecordingTracer) {
   const events: SessionEvent[] = [];
   const wrapped = telemetry.wrapStore(store);
   const manager = createSessions<{ n: number; [key: string]: unknown }>({
@@ -44,13 +48,14 @@ function build(store: SessionStore) {
   const app = express();
   // What @opentelemetry/instrumentation-http does: each request runs in its own active server span.
   app.use((_req, res, next) => {
+    if (!tracer) return next();
     tracer.startActiveSpan('http.request', { kind: SpanKind.SERVER }, (span) => {
       res.on('finish', () => span.end());
       next();
     });
   });
   app.use(coreApp(manager));
-  return { tracer, meter, events, app, store: wrapped };
+  return { events, app, store: wrapped };
 }
 
 describe('custos/otel through a real Express app', () => {
@@ -256,6 +261,30 @@ describe('createTelemetry options', () => {
     expect(meter.instruments.has('custos.store.duration')).toBe(true);
     expect(counted).toBe(0);
     await store.close();
+  });
+
+  it('keeps sessions working when the tracer or meter throws, and says so once', async () => {
+    const tracer = new RecordingTracer();
+    tracer.startActiveSpan = (() => {
+      throw new Error('exporter misconfigured');
+    }) as never;
+    const meter = new RecordingMeter();
+    meter.createCounter = (() => ({
+      add: () => {
+        throw new Error('meter broken');
+      },
+    })) as never;
+    const base = memoryStore();
+    const { app } = buildWith(base, createTelemetry({ tracer, meter }));
+    const login = await request(app).post(`/login/${USER}`).set('host', 'localhost');
+    expect(login.status).toBe(303);
+    const read = await request(app)
+      .get('/read')
+      .set('host', 'localhost')
+      .set('cookie', sessionCookieFrom(login.headers) as string);
+    expect(read.body.user).toBe(USER);
+    expect(hasWarned('otel-recording-failed')).toBe(true);
+    await base.close();
   });
 
   it('counts a revoke of several sessions by their number, and names a revoke by handle', () => {
