@@ -23,7 +23,7 @@ const SUBPATHS = Object.keys(pkg.exports)
  */
 const LINKED = [
   ...['express', 'fastify', 'fastify-plugin', 'koa', 'hono', 'ioredis', 'pg', 'prom-client', 'expect-type'],
-  ...['@types/node', '@types/express', '@types/koa', '@types/better-sqlite3', '@types/pg'],
+  ...['@types/node', '@types/express', '@types/koa', '@types/better-sqlite3', '@types/pg', '@opentelemetry/api'],
 ];
 
 let work: string;
@@ -52,6 +52,7 @@ beforeAll(async () => {
   await mkdir(join(app, 'node_modules', '@types'), { recursive: true });
   await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], app);
+  await mkdir(join(app, 'node_modules', '@opentelemetry'), { recursive: true });
   for (const name of LINKED) await symlink(join(ROOT, 'node_modules', name), join(app, 'node_modules', name), 'dir');
 }, 180_000);
 
