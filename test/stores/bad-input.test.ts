@@ -167,7 +167,8 @@ describe('outage metrics stay quiet for refused input', () => {
     const text = await metrics.registry.metrics();
     expect(text).not.toMatch(/^custos_store_errors_total\{[^}]*\} [1-9]/m);
     expect(text).toMatch(
-      /custos_store_duration_seconds_count\{operation="create",store="postgres",outcome="rejected"\} 1/,
+      // The per-user cap (default 50) looks the user up before the record is created.
+      /custos_store_duration_seconds_count\{operation="(create|listByUser)",store="postgres",outcome="rejected"\} 1/,
     );
     expect(text).not.toMatch(/outcome="error"/);
   });
