@@ -97,7 +97,8 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
       idleTimeout: config.idleTimeout,
       absoluteTimeout: config.absoluteTimeout,
       freshAuth: config.freshAuth,
-      maxSessionsPerUser: config.maxSessionsPerUser,
+      // The demo contract (DESIGN.md): no cap unless CUSTOS_MAX_SESSIONS_PER_USER is set.
+      maxSessionsPerUser: config.maxSessionsPerUser ?? Number.POSITIVE_INFINITY,
       onMaxSessions: 'evict-oldest',
       protect: { origins: config.origins ?? [bankUrl] },
       onEvent: (event) => {

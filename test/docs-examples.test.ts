@@ -3,7 +3,7 @@ import http, { type Server } from 'node:http';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionCookieFrom } from './helpers/cookies.js';
+import { cookieHeaderFrom, sessionCookieFrom } from './helpers/cookies.js';
 
 /**
  * Every README example except Express (test/readme.test.ts runs that one) and every example in
@@ -121,8 +121,9 @@ async function checkCounter(send: Send): Promise<void> {
 }
 
 /**
- * docs/frameworks.md examples: GET shows the count and a CSRF token (creating the session);
- * a POST counts a visit only with a same-origin signal and the token.
+ * docs/frameworks.md examples: GET shows the count and a CSRF token (the pre-session one: no
+ * session is created for looking at a form); a POST counts a visit only with a same-origin
+ * signal and the token, and that POST creates the session.
  */
 async function checkCsrfCounter(
   send: Send,
@@ -131,8 +132,10 @@ async function checkCsrfCounter(
 ) {
   const first = await send('GET', '/');
   expect(first.status).toBe(200);
-  const cookie = sessionCookieFrom(first.headers) as string;
-  expect(cookie).toMatch(/^__Host-sid=/);
+  expect(sessionCookieFrom(first.headers)).toBeUndefined();
+  const visitor = cookieHeaderFrom(first.headers);
+  expect(visitor).toMatch(/^__Host-csrf=/);
+  let cookie = visitor;
   const { visits, token } = read(await first.text());
   expect(visits).toBe(0);
   expect(token.length).toBeGreaterThan(20);
@@ -145,6 +148,9 @@ async function checkCsrfCounter(
 
   const accepted = await post({ 'sec-fetch-site': 'same-origin', 'x-csrf-token': token });
   expect(accepted.status).toBeLessThan(400);
+  const session = sessionCookieFrom(accepted.headers) as string;
+  expect(session).toMatch(/^__Host-sid=/);
+  cookie = `${session}; ${visitor}`;
   const after = read(await (await send('GET', '/', { cookie })).text());
   expect(after.visits).toBe(1);
   return { cookie, token: after.token };
