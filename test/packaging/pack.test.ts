@@ -112,6 +112,11 @@ describe('the packed tarball', () => {
     }
     expect(report.required['custos/express-session']?.type).toBe('function');
     expect(report.required.custos?.keys).toEqual(expect.arrayContaining(['createSessions', 'CustosError']));
+    // What docs/cli.md tells programs to import instead of src/ files.
+    expect(report.required['custos/stores']?.keys).toEqual(['storeFromUrl']);
+    expect(report.required['custos/backup']?.keys).toEqual(
+      expect.arrayContaining(['backupStore', 'restoreStore', 'verifyBackupFile', 'exportSessions', 'importSessions']),
+    );
     expect(report.session).toEqual({
       type: 'function',
       isDefaultExport: true,
