@@ -111,6 +111,15 @@ export function typeFixtures(subpaths: string[]): TypeFixture[] {
       compilerOptions: { ...BASE, module: 'NodeNext', moduleResolution: 'NodeNext', skipLibCheck: false },
       source: cjs,
     },
+    // TypeScript's node16 models a Node whose require() cannot load ES modules, so it flags the
+    // CommonJS declarations' own import of the ESM ones; with skipLibCheck (tsc --init's default)
+    // the user's code still type-checks, which is what the README promises.
+    {
+      dir: 'types-node16-cjs',
+      type: 'commonjs',
+      compilerOptions: { ...BASE, module: 'Node16', moduleResolution: 'Node16', skipLibCheck: true },
+      source: cjs,
+    },
     {
       dir: 'types-node10-cjs',
       type: 'commonjs',
