@@ -40,3 +40,24 @@ describe.each(DOCUMENTS)('%s', (file) => {
     }
   });
 });
+
+describe('docs/cli.md', () => {
+  it('tells programs to import functions that its two subpaths do export', async () => {
+    const text = read('docs/cli.md');
+    const named = {
+      'custos/stores': ['storeFromUrl'],
+      'custos/backup': ['backupStore', 'restoreStore', 'verifyBackupFile', 'exportSessions', 'importSessions'],
+    };
+    const entries: Record<string, Record<string, unknown>> = {
+      'custos/stores': await import('../../src/stores/index.js'),
+      'custos/backup': await import('../../src/backup/index.js'),
+    };
+    for (const [subpath, names] of Object.entries(named)) {
+      expect(text).toContain(`from \`${subpath}\``);
+      for (const name of names) {
+        expect(text).toContain(`\`${name}(`);
+        expect(typeof entries[subpath]?.[name], `${subpath} ${name}`).toBe('function');
+      }
+    }
+  });
+});
