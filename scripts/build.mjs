@@ -82,13 +82,17 @@ function namespaceDeclarations(esmFile) {
  * namespace that carries every named export, so `import session = require(...)`, `import session
  * from` (esModuleInterop) and `session.ExpressSessionOptions` all type-check in a CommonJS file.
  */
-function defaultDeclarations(esmFile, dtsPath) {
-  const members = namedExports(dtsPath).map(({ name, value }) =>
-    value
-      ? `  export import ${name} = entry.${name};`
-      : `  export type ${name} = entry.${name};`,
+function defaultDeclarations(cjsTypesPath, esmTypesPath) {
+  const modules = new Map([[esmTypesPath, 'entry']]);
+  const alias = (file) => {
+    if (!modules.has(file)) modules.set(file, `declared${modules.size}`);
+    return modules.get(file);
+  };
+  const members = namedExports(esmTypesPath).map(({ name, from, original }) =>
+    from ? `  export import ${name} = ${alias(from)}.${original};` : `  export type ${name} = entry.${name};`,
   );
-  return `${HEADER}import * as entry from './${esmFile}';
+  const imports = [...modules].map(([file, local]) => `import * as ${local} from '${importPath(cjsTypesPath, file)}';`);
+  return `${HEADER}${imports.join('\n')}
 declare function main(...args: Parameters<typeof entry.default>): ReturnType<typeof entry.default>;
 declare namespace main {
 ${members.join('\n')}
@@ -97,10 +101,18 @@ export = main;
 `;
 }
 
+/** How a .d.cts file imports the module whose declarations are in `dtsFile`. */
+function importPath(fromFile, dtsFile) {
+  const path = relative(dirname(fromFile), dtsFile).replace(/\.d\.ts$/, '.js');
+  return path.startsWith('.') ? path : `./${path}`;
+}
+
 /**
- * The named exports of a declaration file, read by the TypeScript checker: whether each is a value
- * (class, function, const) or a type only (`export type`, interfaces), which a namespace must
- * re-export differently (an import alias cannot name a type-only export).
+ * The named exports of a declaration file, read by the TypeScript checker, each with the module
+ * a namespace can alias it from. An import alias (`export import X = m.X`) carries every meaning
+ * of a name (class and instance type, generics) but cannot name an `export type` re-export, so a
+ * type-only name is aliased from the file that declares it; a type-only name declared without
+ * `export` there (rare) becomes a plain, non-generic type alias.
  */
 function namedExports(dtsPath) {
   const ts = require('typescript');
@@ -109,20 +121,24 @@ function namedExports(dtsPath) {
   const source = program.getSourceFile(dtsPath);
   const moduleSymbol = source && checker.getSymbolAtLocation(source);
   if (!moduleSymbol) throw new Error(`build: cannot read the exports of ${dtsPath}`);
+  const dist = join(ROOT, 'dist');
   return checker
     .getExportsOfModule(moduleSymbol)
     .filter((symbol) => symbol.getName() !== 'default')
     .map((symbol) => {
+      const name = symbol.getName();
       const specifier = symbol.declarations?.find(ts.isExportSpecifier);
       const typeOnly = Boolean(specifier && (specifier.isTypeOnly || specifier.parent.parent.isTypeOnly));
       const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-      const value = !typeOnly && Boolean(target.flags & ts.SymbolFlags.Value);
-      const parameters = target.declarations?.flatMap((d) => d.typeParameters ?? []) ?? [];
-      if (!value && parameters.length > 0) {
-        // Copying a constraint's text would need its names in scope here; say so instead of guessing.
-        throw new Error(`build: ${symbol.getName()} is a generic type-only export; teach scripts/build.mjs to alias it`);
+      if (!typeOnly && target.flags & ts.SymbolFlags.Value) return { name, from: dtsPath, original: name };
+      const declaration = target.declarations?.[0];
+      const file = declaration?.getSourceFile().fileName;
+      const exported = declaration && ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Export;
+      if (file?.startsWith(`${dist}/`) && exported) return { name, from: file, original: target.getName() };
+      if ((declaration?.typeParameters?.length ?? 0) > 0) {
+        throw new Error(`build: ${name} is generic and not exported where declared; export it there`);
       }
-      return { name: symbol.getName(), value };
+      return { name, from: null, original: name };
     });
 }
 
@@ -159,7 +175,7 @@ for (const [key, target] of Object.entries(pkg.exports)) {
   writeFileSync(
     join(ROOT, cjs.types),
     byDefault
-      ? defaultDeclarations(esmTypes, join(ROOT, esm.types))
+      ? defaultDeclarations(join(ROOT, cjs.types), join(ROOT, esm.types))
       : namespaceDeclarations(esmTypes),
   );
   written += 1;
