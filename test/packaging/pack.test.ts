@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMOKE_CJS } from './commonjs-sources.js';
 import { CONSUMER_TS, CONSUMER_TSCONFIG, SMOKE_MJS } from './consumer-sources.js';
+import { typeFixtures } from './type-fixtures.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -46,7 +48,8 @@ async function sh(command: string, args: string[], cwd: string) {
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'custos-pack-'));
   app = join(work, 'app');
-  await sh('npm', ['run', 'build'], ROOT);
+  // As from a clean checkout: no dist/ at all, so the tarball has one only if `prepack` builds it.
+  await rm(join(ROOT, 'dist'), { recursive: true, force: true });
   const { stdout } = await sh('npm', ['pack', '--json', '--pack-destination', work], ROOT);
   tarball = join(work, (JSON.parse(stdout) as Array<{ filename: string }>)[0]?.filename ?? 'missing.tgz');
   await mkdir(join(app, 'node_modules', '@types'), { recursive: true });
@@ -76,6 +79,66 @@ describe('the packed tarball', () => {
       expect(installed.peerDependencies).toHaveProperty(peer);
       expect(installed.peerDependenciesMeta[peer]?.optional).toBe(true);
     }
+  });
+
+  it('packs a fresh build through prepack, with a LICENSE and no source map naming an unshipped file', async () => {
+    const installed = join(app, 'node_modules/custos');
+    const entries = (await readdir(installed, { recursive: true })).map(String);
+    expect(entries).toContain('LICENSE');
+    expect(entries).toContain('dist/index.js');
+    expect(entries).toContain('dist/adapters/express-session/index.cjs');
+    for (const map of entries.filter((f) => f.endsWith('.map'))) {
+      const { sources } = JSON.parse(await readFile(join(installed, map), 'utf8')) as { sources: string[] };
+      for (const source of sources) expect(entries, `${map} names ${source}`).toContain(join(dirname(map), source));
+    }
+  });
+
+  it('every subpath works from require() on this Node, as the same module import() gives', async () => {
+    await writeFile(join(app, 'smoke.cjs'), SMOKE_CJS);
+    const { stdout, stderr } = await sh(process.execPath, ['smoke.cjs', JSON.stringify(SUBPATHS)], app);
+    const report = JSON.parse(stdout) as {
+      node: string;
+      required: Record<string, { type: string; keys: string[] }>;
+      sameAsImport: Record<string, boolean>;
+      session: Record<string, unknown>;
+      sameErrorClass: boolean;
+      app: unknown;
+    };
+    // Node's "require() of ES modules is experimental" warning would greet every CommonJS user.
+    expect(stderr).toBe('');
+    expect(report.node).toBe(process.versions.node);
+    for (const subpath of SUBPATHS) {
+      expect(report.required[subpath]?.keys, subpath).not.toEqual([]);
+      expect(report.sameAsImport[subpath], subpath).toBe(true);
+    }
+    expect(report.required['custos/express-session']?.type).toBe('function');
+    expect(report.required.custos?.keys).toEqual(expect.arrayContaining(['createSessions', 'CustosError']));
+    // What docs/cli.md tells programs to import instead of src/ files.
+    expect(report.required['custos/stores']?.keys).toEqual(['storeFromUrl']);
+    expect(report.required['custos/backup']?.keys).toEqual(
+      expect.arrayContaining(['backupStore', 'restoreStore', 'verifyBackupFile', 'exportSessions', 'importSessions']),
+    );
+    expect(report.session).toEqual({
+      type: 'function',
+      isDefaultExport: true,
+      Store: 'function',
+      MemoryStore: 'function',
+      storeIsEsmStore: true,
+      missingNamed: [],
+      dotDefault: true,
+      memoryStoreIsStore: true,
+    });
+    expect(report.sameErrorClass).toBe(true);
+    expect(report.app).toEqual({
+      cookie: true,
+      first: { views: 1 },
+      second: { views: 2 },
+    });
+  });
+
+  it('states in engines the Node versions whose require() loads ES modules', async () => {
+    const installed = JSON.parse(await readFile(join(app, 'node_modules/custos/package.json'), 'utf8'));
+    expect(installed.engines).toEqual({ node: '^20.19.0 || >=22.12.0' });
   });
 
   it('every documented subpath imports from ESM, and the Fetch, Hono and Fastify adapters run', async () => {
@@ -116,4 +179,34 @@ describe('the packed tarball', () => {
     expect(stdout).not.toMatch(/Errors:|Warnings:|Suggestions:/);
     expect(stdout).toMatch(/All good/);
   });
+});
+
+describe('types from the tarball, under each moduleResolution a project may use', () => {
+  for (const fixture of typeFixtures(SUBPATHS)) {
+    it(`${fixture.dir}: every subpath resolves to types, misuse fails to compile`, async () => {
+      const dir = join(app, fixture.dir);
+      await mkdir(dir, { recursive: true });
+      await writeFile(
+        join(dir, 'package.json'),
+        JSON.stringify({ name: fixture.dir, private: true, type: fixture.type }),
+      );
+      await writeFile(join(dir, 'index.ts'), fixture.source);
+      await writeFile(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({ compilerOptions: fixture.compilerOptions, files: ['index.ts'] }, null, 2),
+      );
+      const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+      const output = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: dir }).then(
+        ({ stdout }) => stdout,
+        (error: { stdout?: string }) => error.stdout ?? String(error),
+      );
+      // Errors in our fixture or in custos's declarations; other packages' are not ours to judge.
+      const ours = output
+        .split('\n')
+        .filter((line) => /error TS/.test(line))
+        .filter((line) => !line.includes('node_modules/') || line.includes('node_modules/custos/'));
+      expect(ours).toEqual([]);
+      expect(output).not.toMatch(/TS(6053|5083|18003|5095)/); // the project itself must load
+    }, 120_000);
+  }
 });

@@ -1,0 +1,130 @@
+/**
+ * Tiny TypeScript projects, one per `moduleResolution` a user may have, type-checked against the
+ * installed tarball (strings, for the reason given in consumer-sources.ts). Each imports every
+ * subpath, so a subpath whose types do not resolve fails with TS2307, and each has misuse under
+ * `@ts-expect-error`, so types that resolved to `any` fail too.
+ */
+
+export interface TypeFixture {
+  /** Folder inside the consumer app; its package.json `type` decides ESM or CommonJS. */
+  dir: string;
+  type: 'module' | 'commonjs';
+  compilerOptions: Record<string, unknown>;
+  source: string;
+}
+
+const importEverySubpath = (subpaths: string[], style: 'esm' | 'cjs') =>
+  subpaths
+    .map((subpath, i) =>
+      style === 'esm'
+        ? `import * as subpath${i} from '${subpath}';\nvoid subpath${i};`
+        : `import subpath${i} = require('${subpath}');\nvoid subpath${i};`,
+    )
+    .join('\n');
+
+const ESM_USE = `
+import session from 'custos/express-session';
+import { MemoryStore, type ExpressSessionOptions } from 'custos/express-session';
+import { createSessions, type Session, type SessionData } from 'custos';
+import { memoryStore } from 'custos/stores/memory';
+
+declare module 'custos' {
+  interface SessionData {
+    cart: string[];
+  }
+}
+
+const options: ExpressSessionOptions = { secret: 'a secret of at least thirty-two bytes', resave: false };
+const middleware = session(options);
+void middleware.manager;
+const store: InstanceType<typeof session.Store> = new MemoryStore();
+void store;
+const manager = createSessions({ secrets: ['x'.repeat(40)], store: memoryStore() });
+declare const live: Session<SessionData>;
+const cart: string[] | undefined = live.get('cart');
+void cart; void manager;
+// @ts-expect-error: the factory takes an options object
+session(42);
+// @ts-expect-error: a number is not a string[]
+live.set('cart', 1);
+`;
+
+/** A CommonJS file: `import x = require()` is how TypeScript spells `const x = require()`. */
+const CJS_USE = `
+import session = require('custos/express-session');
+import custos = require('custos');
+import { memoryStore } from 'custos/stores/memory';
+
+declare module 'custos' {
+  interface SessionData {
+    cart: string[];
+  }
+}
+
+const options: session.ExpressSessionOptions = { secret: 'a secret of at least thirty-two bytes', resave: false };
+const middleware = session(options);
+void middleware.manager;
+const store: session.Store = new session.MemoryStore();
+void store;
+const manager = custos.createSessions({ secrets: ['x'.repeat(40)], store: memoryStore() });
+declare const live: custos.Session<custos.SessionData>;
+const cart: string[] | undefined = live.get('cart');
+void cart; void manager;
+// @ts-expect-error: the factory takes an options object
+session(42);
+// @ts-expect-error: a number is not a string[]
+live.set('cart', 1);
+// @ts-expect-error: not an export
+session.Nope;
+`;
+
+const BASE = {
+  target: 'ES2022',
+  lib: ['ES2023', 'DOM', 'DOM.Iterable'],
+  strict: true,
+  noEmit: true,
+  esModuleInterop: true,
+  types: ['node'],
+};
+
+export function typeFixtures(subpaths: string[]): TypeFixture[] {
+  const esm = `${ESM_USE}\n${importEverySubpath(subpaths, 'esm')}\n`;
+  const cjs = `${CJS_USE}\n${importEverySubpath(subpaths, 'cjs')}\n`;
+  return [
+    // The ESM projects' own .d.ts files are lib-checked by the main consumer test already.
+    {
+      dir: 'types-node16-esm',
+      type: 'module',
+      compilerOptions: { ...BASE, module: 'Node16', moduleResolution: 'Node16', skipLibCheck: true },
+      source: esm,
+    },
+    {
+      dir: 'types-bundler',
+      type: 'module',
+      compilerOptions: { ...BASE, module: 'ESNext', moduleResolution: 'Bundler', skipLibCheck: true },
+      source: esm,
+    },
+    // The CommonJS views (.d.cts) are ours alone to check: skipLibCheck off.
+    {
+      dir: 'types-nodenext-cjs',
+      type: 'commonjs',
+      compilerOptions: { ...BASE, module: 'NodeNext', moduleResolution: 'NodeNext', skipLibCheck: false },
+      source: cjs,
+    },
+    // TypeScript's node16 models a Node whose require() cannot load ES modules, so it flags the
+    // CommonJS declarations' own import of the ESM ones; with skipLibCheck (tsc --init's default)
+    // the user's code still type-checks, which is what the README promises.
+    {
+      dir: 'types-node16-cjs',
+      type: 'commonjs',
+      compilerOptions: { ...BASE, module: 'Node16', moduleResolution: 'Node16', skipLibCheck: true },
+      source: cjs,
+    },
+    {
+      dir: 'types-node10-cjs',
+      type: 'commonjs',
+      compilerOptions: { ...BASE, module: 'CommonJS', moduleResolution: 'Node10', skipLibCheck: false },
+      source: cjs,
+    },
+  ];
+}
