@@ -1,0 +1,207 @@
+import { CustosError } from '../../errors.js';
+import type { PatchResult, SessionPatch, SessionStore, StoredSession } from '../contract.js';
+import { applyPatch, patchConflicts } from '../patch.js';
+import { guarded, storeError } from './errors.js';
+import { assertTable, type TableNames, tableNames } from './identifiers.js';
+import { migrate } from './migrate.js';
+import { affectedRows, type MysqlPoolLike, rowsOf, type SqlValue } from './pool.js';
+import { fieldsJson, parseFields, recordValues, rowToSession } from './rows.js';
+import { buildSql, type StoreSql } from './sql.js';
+import { inTransaction } from './transaction.js';
+
+export { LATEST_SCHEMA_VERSION } from './migrate.js';
+export type { MysqlConnectionLike, MysqlPoolLike, MysqlQueryable, SqlValue } from './pool.js';
+
+export interface MysqlStoreOptions {
+  /** A mysql2 promise pool (`mysql2/promise` `createPool`). The store never ends it. */
+  pool: MysqlPoolLike;
+  /**
+   * Session table in the pool's database; `<table>_epoch` and `<table>_migrations` sit beside it.
+   * @default 'custos_sessions'
+   */
+  table?: string;
+  /** Rows per page in `exportRecords()` and per INSERT in `importRecords()`. @default 500 */
+  batchSize?: number;
+}
+
+const ER_DUP_ENTRY = 1062;
+
+function isDuplicate(error: unknown): boolean {
+  return (error as { errno?: unknown } | null)?.errno === ER_DUP_ENTRY;
+}
+
+function assertLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new CustosError('INVALID_OPTION', 'mysqlStore: purgeExpired `limit` must be a positive integer');
+  }
+  return limit;
+}
+
+/**
+ * Sessions in MySQL (5.7+, 8.x) or MariaDB (10.3+): one InnoDB row per session, sealed fields as
+ * one JSON text, a global epoch row for `revokeAll()`. Run `await store.migrate()` once at
+ * start-up (idempotent, safe from every instance at once).
+ *
+ * @example
+ * import mysql from 'mysql2/promise';
+ * const pool = mysql.createPool({ uri: process.env.DATABASE_URL, connectTimeout: 2000 });
+ * const store = mysqlStore({ pool });
+ * await store.migrate();
+ */
+export class MysqlStore implements SessionStore {
+  readonly kind = 'mysql';
+  private readonly pool: MysqlPoolLike;
+  private readonly names: TableNames;
+  private readonly sql: StoreSql;
+  private readonly batchSize: number;
+
+  constructor(options: MysqlStoreOptions) {
+    const pool = options?.pool;
+    if (!pool || typeof pool.execute !== 'function' || typeof pool.getConnection !== 'function') {
+      throw new CustosError(
+        'INVALID_OPTION',
+        'mysqlStore: `pool` must be a mysql2 promise pool (mysql2/promise createPool)',
+      );
+    }
+    const batchSize = options.batchSize ?? 500;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 5_000) {
+      throw new CustosError('INVALID_OPTION', 'mysqlStore: `batchSize` must be an integer from 1 to 5000');
+    }
+    this.pool = pool;
+    this.batchSize = batchSize;
+    this.names = tableNames(assertTable(options.table ?? 'custos_sessions'));
+    this.sql = buildSql(this.names);
+  }
+
+  /** Creates or upgrades the tables. Returns the schema versions it applied (empty when current). */
+  migrate(): Promise<number[]> {
+    return migrate(this.pool, this.names);
+  }
+
+  /** The same as `migrate()`, under the name other session libraries use. */
+  ensureSchema(): Promise<number[]> {
+    return this.migrate();
+  }
+
+  async create(record: StoredSession): Promise<boolean> {
+    const values = [...recordValues(record, 'the record'), fieldsJson(record.fields)];
+    if (await this.tryInsert(values)) return true;
+    // The id is taken. A row revoked by epoch reads as absent everywhere, so its id is free: remove
+    // it and insert once more. A live row (expired or not: expiry is the core's call) is kept.
+    const freed = affectedRows(await guarded(this.pool.execute(this.sql.deleteRevoked, [record.id])));
+    return freed > 0 && this.tryInsert(values);
+  }
+
+  private async tryInsert(values: SqlValue[]): Promise<boolean> {
+    try {
+      await this.pool.execute(this.sql.insert, values);
+      return true;
+    } catch (error) {
+      if (isDuplicate(error)) return false;
+      throw storeError(error);
+    }
+  }
+
+  async get(id: string): Promise<StoredSession | null> {
+    const rows = rowsOf(await guarded(this.pool.execute(this.sql.get, [id])));
+    return rows[0] ? rowToSession(rows[0]) : null;
+  }
+
+  /**
+   * SELECT ... FOR UPDATE, compare, UPDATE, COMMIT: the row lock makes the compare-and-set exact
+   * under concurrency, and an UPDATE never inserts, so a destroyed record stays destroyed.
+   */
+  async patch(id: string, patch: SessionPatch): Promise<PatchResult> {
+    return inTransaction(this.pool, async (connection) => {
+      const rows = rowsOf(await connection.execute(this.sql.lockForPatch, [id]));
+      if (!rows[0]) return 'missing';
+      const fields = parseFields(rows[0].fields);
+      if (patchConflicts(fields, patch)) return 'conflict';
+      const next = applyPatch({ fields } as StoredSession, patch).fields;
+      await connection.execute(this.sql.writePatch, [
+        fieldsJson(next),
+        patch.lastSeenAt ?? null,
+        patch.expiresAt ?? null,
+        id,
+      ]);
+      return 'ok';
+    });
+  }
+
+  async destroy(id: string): Promise<void> {
+    await guarded(this.pool.execute(this.sql.destroy, [id]));
+  }
+
+  async listByUser(userId: string): Promise<StoredSession[]> {
+    return rowsOf(await guarded(this.pool.execute(this.sql.listByUser, [userId]))).map(rowToSession);
+  }
+
+  async destroyByUser(userId: string, except: readonly string[] = []): Promise<number> {
+    const removed = affectedRows(
+      await guarded(this.pool.execute(this.sql.destroyLiveOfUser(except.length), [userId, ...except])),
+    );
+    await guarded(this.pool.execute(this.sql.destroyRevokedOfUser, [userId]));
+    return removed;
+  }
+
+  async revokeAll(): Promise<void> {
+    await guarded(this.pool.execute(this.sql.revokeAll));
+  }
+
+  /** Expired rows first (by expires_at), then epoch-revoked ones fill what is left of the batch. */
+  async purgeExpired(now: number, limit = 10_000): Promise<number> {
+    assertLimit(limit);
+    const expired = affectedRows(await guarded(this.pool.execute(this.sql.purgeExpired(limit), [now])));
+    if (expired >= limit) return expired;
+    const revoked = affectedRows(await guarded(this.pool.execute(this.sql.purgeRevoked(limit - expired))));
+    return expired + revoked;
+  }
+
+  async *exportRecords(): AsyncIterable<StoredSession> {
+    let after = '';
+    for (;;) {
+      const rows = rowsOf(await guarded(this.pool.execute(this.sql.exportPage(this.batchSize), [after])));
+      for (const row of rows) yield rowToSession(row);
+      if (rows.length < this.batchSize) return;
+      after = rowToSession(rows[rows.length - 1]!).id;
+    }
+  }
+
+  /** Upserts every record in one transaction: an invalid record or a failure imports nothing. */
+  async importRecords(records: AsyncIterable<StoredSession> | Iterable<StoredSession>): Promise<number> {
+    return inTransaction(this.pool, async (connection) => {
+      const epoch = Number(rowsOf(await connection.execute(this.sql.globalEpoch))[0]?.epoch ?? 0);
+      let imported = 0;
+      // Keyed by id so the last copy of a duplicated id wins, as one upsert per record would.
+      let batch = new Map<string, SqlValue[]>();
+      const flush = async () => {
+        if (batch.size === 0) return;
+        await connection.execute(this.sql.importBatch(batch.size), [...batch.values()].flat());
+        batch = new Map();
+      };
+      for await (const record of records) {
+        const values = recordValues(record, `import record #${imported + 1}`);
+        batch.set(record.id, [...values, fieldsJson(record.fields), epoch]);
+        imported++;
+        if (batch.size >= this.batchSize) await flush();
+      }
+      await flush();
+      return imported;
+    });
+  }
+
+  async ping(): Promise<void> {
+    await guarded(this.pool.query('SELECT 1'));
+  }
+
+  async count(): Promise<number> {
+    return Number(rowsOf(await guarded(this.pool.execute(this.sql.count)))[0]?.n ?? 0);
+  }
+
+  /** Nothing to release: the pool belongs to the application, which ends it. */
+  async close(): Promise<void> {}
+}
+
+export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
+  return new MysqlStore(options);
+}

@@ -1,0 +1,84 @@
+import type { TableNames } from './identifiers.js';
+
+/**
+ * Every statement the store runs, built once per store from its validated, quoted table names.
+ * Values always travel as bind parameters of prepared statements; `LIMIT` takes an integer the
+ * store has validated, spliced in because MySQL 8 refuses a double-typed LIMIT parameter.
+ */
+export interface StoreSql {
+  readonly get: string;
+  readonly insert: string;
+  readonly deleteRevoked: string;
+  readonly lockForPatch: string;
+  readonly writePatch: string;
+  readonly destroy: string;
+  readonly listByUser: string;
+  destroyLiveOfUser(except: number): string;
+  readonly destroyRevokedOfUser: string;
+  readonly revokeAll: string;
+  readonly globalEpoch: string;
+  purgeExpired(limit: number): string;
+  purgeRevoked(limit: number): string;
+  exportPage(limit: number): string;
+  importBatch(rows: number): string;
+  readonly count: string;
+}
+
+const COLUMNS =
+  'id, verifier, user_id, created_at, last_seen_at, authenticated_at, absolute_expires_at, expires_at, fields';
+
+const INSERT_COLUMNS = `(${COLUMNS}, epoch)`;
+
+export function buildSql(t: TableNames): StoreSql {
+  // A row is live while its epoch is at least the global one; revokeAll() only bumps the latter.
+  // Inside a locking read this sub-query stays a plain consistent read: it does not lock the
+  // epoch row, so patches of different sessions never queue behind one another.
+  const globalEpoch = `(SELECT epoch FROM ${t.epoch})`;
+  const live = `epoch >= ${globalEpoch}`;
+  const placeholders = (n: number) => `(${Array.from({ length: n }, () => '?').join(', ')})`;
+  return {
+    get: `SELECT ${COLUMNS} FROM ${t.sessions} WHERE id = ? AND ${live}`,
+
+    // A duplicate id fails with ER_DUP_ENTRY, which the store turns into `false` (or, for a row
+    // revoked by epoch, into deleteRevoked + one more insert).
+    insert: `INSERT INTO ${t.sessions} ${INSERT_COLUMNS} SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, epoch FROM ${t.epoch}`,
+    deleteRevoked: `DELETE FROM ${t.sessions} WHERE id = ? AND epoch < ${globalEpoch}`,
+
+    // The row lock is held until COMMIT: a concurrent patch or destroy of the same id waits, so
+    // the compare-and-set checked in between cannot be invalidated before our write lands.
+    lockForPatch: `SELECT fields FROM ${t.sessions} WHERE id = ? AND ${live} FOR UPDATE`,
+    writePatch: `UPDATE ${t.sessions} SET fields = ?, last_seen_at = COALESCE(?, last_seen_at),
+      expires_at = COALESCE(?, expires_at) WHERE id = ?`,
+
+    destroy: `DELETE FROM ${t.sessions} WHERE id = ?`,
+
+    listByUser: `SELECT ${COLUMNS} FROM ${t.sessions} WHERE user_id = ? AND ${live} ORDER BY created_at, id`,
+
+    // Only live rows count as removed sessions; revoked rows of the user are garbage removed next.
+    destroyLiveOfUser: (except) =>
+      `DELETE FROM ${t.sessions} WHERE user_id = ? AND ${live}${except > 0 ? ` AND id NOT IN ${placeholders(except)}` : ''}`,
+    destroyRevokedOfUser: `DELETE FROM ${t.sessions} WHERE user_id = ? AND epoch < ${globalEpoch}`,
+
+    revokeAll: `UPDATE ${t.epoch} SET epoch = epoch + 1`,
+    globalEpoch: `SELECT epoch FROM ${t.epoch}`,
+
+    // Single-table DELETE ... LIMIT bounds each batch; each uses its own index (expires_at, epoch).
+    // Two instances purging at once block briefly on the same rows, and InnoDB skips a row another
+    // statement deleted meanwhile, so every row is deleted (and counted) exactly once.
+    purgeExpired: (limit) => `DELETE FROM ${t.sessions} WHERE expires_at <= ? ORDER BY expires_at LIMIT ${limit}`,
+    purgeRevoked: (limit) => `DELETE FROM ${t.sessions} WHERE epoch < ${globalEpoch} LIMIT ${limit}`,
+
+    // Keyset pagination on the primary key: each page is a range scan, whatever the table size.
+    exportPage: (limit) => `SELECT ${COLUMNS} FROM ${t.sessions} WHERE id > ? AND ${live} ORDER BY id LIMIT ${limit}`,
+
+    // Imported rows take the epoch read in the same transaction: live even after a revokeAll().
+    importBatch: (rows) =>
+      `INSERT INTO ${t.sessions} ${INSERT_COLUMNS} VALUES ${Array.from({ length: rows }, () => placeholders(10)).join(', ')}
+      ON DUPLICATE KEY UPDATE verifier = VALUES(verifier), user_id = VALUES(user_id),
+        created_at = VALUES(created_at), last_seen_at = VALUES(last_seen_at),
+        authenticated_at = VALUES(authenticated_at), absolute_expires_at = VALUES(absolute_expires_at),
+        expires_at = VALUES(expires_at), fields = VALUES(fields), epoch = VALUES(epoch)`,
+
+    count: `SELECT COUNT(*) AS n FROM ${t.sessions} WHERE ${live}`,
+  };
+}
