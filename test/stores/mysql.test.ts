@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isCustosError } from '../../src/errors.js';
 import type { StoredSession } from '../../src/stores/contract.js';
 import { type MysqlStore, mysqlStore } from '../../src/stores/mysql/index.js';
+import { padToPowerOfTwo, powerOfTwoRuns } from '../../src/stores/mysql/statement-shapes.js';
 import { makeRecord, makeSealedValue, makeUserId } from '../../src/testing/records.js';
 import { runStoreConformance } from '../../src/testing/store-conformance.js';
 import { dropTables, testPool, uniqueTable } from '../helpers/mysql.js';
@@ -258,5 +259,39 @@ describe('mysql store: what reaches the database', () => {
     );
     expect(JSON.parse(String(row.fields))).toEqual({ $csrf: sealed[0], cart: sealed[1], prefs: sealed[2] });
     expect([row.id, row.verifier, row.user_id].map(String)).toEqual([record.id, record.verifier, record.userId]);
+  });
+});
+
+describe('mysql store: bounded statement shapes', () => {
+  it('splits into power-of-two runs and pads IN lists, so a connection prepares log2(n) shapes, not n', () => {
+    expect(powerOfTwoRuns(Array.from({ length: 13 }, (_, i) => i)).map((r) => r.length)).toEqual([8, 4, 1]);
+    expect(powerOfTwoRuns([])).toEqual([]);
+    expect(padToPowerOfTwo(['a', 'b', 'c'])).toEqual(['a', 'b', 'c', 'c']);
+    expect(padToPowerOfTwo(['a'])).toEqual(['a']);
+    expect(padToPowerOfTwo([])).toEqual([]);
+  });
+
+  it('importing 1..40 records and destroying with 1..9 exceptions prepares only a handful of statements', async () => {
+    const store = await freshStore({ batchSize: 16 });
+    const single = testPool({ connectionLimit: 1 });
+    const counted = mysqlStore({ pool: single, table: `${prefix}_s${tableSeq}`, batchSize: 16 });
+    try {
+      const user = makeUserId();
+      for (let n = 1; n <= 40; n++)
+        await counted.importRecords(Array.from({ length: n }, () => makeRecord({ userId: user })));
+      for (let n = 1; n <= 9; n++) {
+        const mine = (await counted.listByUser(user)).slice(0, n).map((r) => r.id);
+        await counted.destroyByUser(user, mine);
+        await counted.importRecords(Array.from({ length: 10 }, () => makeRecord({ userId: user })));
+      }
+      const [rows] = await single.query("SHOW SESSION STATUS LIKE 'Com_stmt_prepare'");
+      const prepared = Number((rows as { Value: string }[])[0]!.Value);
+      // 5 import shapes (16, 8, 4, 2, 1), 4 destroy shapes (1, 2, 4, 8 exceptions) and a few fixed
+      // statements; one shape per size would be 16 + 9 + those.
+      expect(prepared).toBeLessThan(20);
+      expect(await store.count()).toBe(await counted.count());
+    } finally {
+      await single.end();
+    }
   });
 });

@@ -5,8 +5,9 @@ import { guarded, storeError } from './errors.js';
 import { assertTable, type TableNames, tableNames } from './identifiers.js';
 import { migrate } from './migrate.js';
 import { affectedRows, type MysqlPoolLike, rowsOf, type SqlValue } from './pool.js';
-import { fieldsJson, parseFields, recordValues, rowToSession } from './rows.js';
+import { fieldsJson, idText, parseFields, recordValues, rowToSession } from './rows.js';
 import { buildSql, type StoreSql } from './sql.js';
+import { padToPowerOfTwo, powerOfTwoRuns } from './statement-shapes.js';
 import { inTransaction } from './transaction.js';
 
 export { LATEST_SCHEMA_VERSION } from './migrate.js';
@@ -25,6 +26,10 @@ export interface MysqlStoreOptions {
 }
 
 const ER_DUP_ENTRY = 1062;
+/** Ids per DELETE: well under the 65,535 placeholders a prepared statement may have. */
+const MAX_IDS_PER_DELETE = 1024;
+/** Rounds a purge call re-reads when concurrent purgers keep taking its candidates first. */
+const MAX_PURGE_ROUNDS = 10;
 
 function isDuplicate(error: unknown): boolean {
   return (error as { errno?: unknown } | null)?.errno === ER_DUP_ENTRY;
@@ -117,6 +122,7 @@ export class MysqlStore implements SessionStore {
       if (!rows[0]) return 'missing';
       const fields = parseFields(rows[0].fields);
       if (patchConflicts(fields, patch)) return 'conflict';
+      // applyPatch reads only `fields` here; the metadata moves in SQL (COALESCE below).
       const next = applyPatch({ fields } as StoredSession, patch).fields;
       await connection.execute(this.sql.writePatch, [
         fieldsJson(next),
@@ -137,8 +143,9 @@ export class MysqlStore implements SessionStore {
   }
 
   async destroyByUser(userId: string, except: readonly string[] = []): Promise<number> {
+    const keep = padToPowerOfTwo(except);
     const removed = affectedRows(
-      await guarded(this.pool.execute(this.sql.destroyLiveOfUser(except.length), [userId, ...except])),
+      await guarded(this.pool.execute(this.sql.destroyLiveOfUser(keep.length), [userId, ...keep])),
     );
     await guarded(this.pool.execute(this.sql.destroyRevokedOfUser, [userId]));
     return removed;
@@ -151,10 +158,32 @@ export class MysqlStore implements SessionStore {
   /** Expired rows first (by expires_at), then epoch-revoked ones fill what is left of the batch. */
   async purgeExpired(now: number, limit = 10_000): Promise<number> {
     assertLimit(limit);
-    const expired = affectedRows(await guarded(this.pool.execute(this.sql.purgeExpired(limit), [now])));
+    const expired = await this.purgeBatch(this.sql.expiredIds(limit), (n) => this.sql.deleteExpiredIds(n), [now]);
     if (expired >= limit) return expired;
-    const revoked = affectedRows(await guarded(this.pool.execute(this.sql.purgeRevoked(limit - expired))));
+    const revoked = await this.purgeBatch(
+      this.sql.revokedIds(limit - expired),
+      (n) => this.sql.deleteRevokedIds(n),
+      [],
+    );
     return expired + revoked;
+  }
+
+  /**
+   * Reads candidate ids, then deletes them by key (see sql.ts). When another instance took every
+   * candidate first, it reads again: 0 must mean "nothing left", or a purge loop would stop early.
+   */
+  private async purgeBatch(select: string, remove: (ids: number) => string, params: SqlValue[]): Promise<number> {
+    for (let attempt = 0; attempt < MAX_PURGE_ROUNDS; attempt++) {
+      const rows = rowsOf(await guarded(this.pool.execute(select, params)));
+      if (rows.length === 0) return 0;
+      const ids = rows.map((row) => idText(row.id));
+      let removed = 0;
+      for (const run of powerOfTwoRuns(ids, MAX_IDS_PER_DELETE)) {
+        removed += affectedRows(await guarded(this.pool.execute(remove(run.length), [...params, ...run])));
+      }
+      if (removed > 0) return removed;
+    }
+    return 0;
   }
 
   async *exportRecords(): AsyncIterable<StoredSession> {
@@ -175,8 +204,9 @@ export class MysqlStore implements SessionStore {
       // Keyed by id so the last copy of a duplicated id wins, as one upsert per record would.
       let batch = new Map<string, SqlValue[]>();
       const flush = async () => {
-        if (batch.size === 0) return;
-        await connection.execute(this.sql.importBatch(batch.size), [...batch.values()].flat());
+        for (const run of powerOfTwoRuns([...batch.values()])) {
+          await connection.execute(this.sql.importBatch(run.length), run.flat());
+        }
         batch = new Map();
       };
       for await (const record of records) {

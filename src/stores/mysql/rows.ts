@@ -12,6 +12,11 @@ function text(value: unknown): string {
   return Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
 }
 
+/** A VARBINARY id read back, as the string it was written from. */
+export function idText(value: unknown): string {
+  return text(value);
+}
+
 /**
  * BIGINT columns arrive as numbers (or strings with `supportBigNumbers`/`bigNumberStrings`);
  * epoch milliseconds fit a double exactly, so Number() is lossless for all of them.

@@ -17,8 +17,10 @@ export interface StoreSql {
   readonly destroyRevokedOfUser: string;
   readonly revokeAll: string;
   readonly globalEpoch: string;
-  purgeExpired(limit: number): string;
-  purgeRevoked(limit: number): string;
+  expiredIds(limit: number): string;
+  revokedIds(limit: number): string;
+  deleteExpiredIds(ids: number): string;
+  deleteRevokedIds(ids: number): string;
   exportPage(limit: number): string;
   importBatch(rows: number): string;
   readonly count: string;
@@ -62,11 +64,16 @@ export function buildSql(t: TableNames): StoreSql {
     revokeAll: `UPDATE ${t.epoch} SET epoch = epoch + 1`,
     globalEpoch: `SELECT epoch FROM ${t.epoch}`,
 
-    // Single-table DELETE ... LIMIT bounds each batch; each uses its own index (expires_at, epoch).
-    // Two instances purging at once block briefly on the same rows, and InnoDB skips a row another
-    // statement deleted meanwhile, so every row is deleted (and counted) exactly once.
-    purgeExpired: (limit) => `DELETE FROM ${t.sessions} WHERE expires_at <= ? ORDER BY expires_at LIMIT ${limit}`,
-    purgeRevoked: (limit) => `DELETE FROM ${t.sessions} WHERE epoch < ${globalEpoch} LIMIT ${limit}`,
+    // Purging picks a batch of ids with a plain (non-locking) read on its own index, then deletes
+    // them by primary key, re-checking the condition. A DELETE ... ORDER BY ... LIMIT instead locks
+    // secondary-index and primary-key entries in scan order, and two instances purging at once
+    // deadlocked on it (ER_LOCK_DEADLOCK, MariaDB 10.11). Deleting by an id list locks in key
+    // order, so concurrent purgers only wait; InnoDB skips a row another statement deleted
+    // meanwhile, so every row is deleted (and counted) exactly once.
+    expiredIds: (limit) => `SELECT id FROM ${t.sessions} WHERE expires_at <= ? ORDER BY expires_at LIMIT ${limit}`,
+    revokedIds: (limit) => `SELECT id FROM ${t.sessions} WHERE epoch < ${globalEpoch} LIMIT ${limit}`,
+    deleteExpiredIds: (ids) => `DELETE FROM ${t.sessions} WHERE expires_at <= ? AND id IN ${placeholders(ids)}`,
+    deleteRevokedIds: (ids) => `DELETE FROM ${t.sessions} WHERE epoch < ${globalEpoch} AND id IN ${placeholders(ids)}`,
 
     // Keyset pagination on the primary key: each page is a range scan, whatever the table size.
     exportPage: (limit) => `SELECT ${COLUMNS} FROM ${t.sessions} WHERE id > ? AND ${live} ORDER BY id LIMIT ${limit}`,
