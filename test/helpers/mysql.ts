@@ -32,12 +32,3 @@ export function uniqueTable(label: string): string {
 export async function dropTables(pool: mysql.Pool, table: string): Promise<void> {
   await pool.query(`DROP TABLE IF EXISTS \`${table}\`, \`${table}_epoch\`, \`${table}_migrations\``);
 }
-
-/** Every table whose name starts with `prefix` (for cleaning up after a CLI run). */
-export async function dropTablesLike(pool: mysql.Pool, prefix: string): Promise<void> {
-  const [rows] = await pool.query(
-    'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE ?',
-    [`${prefix.replaceAll('_', '\\_')}%`],
-  );
-  for (const { name } of rows as { name: string }[]) await pool.query(`DROP TABLE IF EXISTS \`${name}\``);
-}
