@@ -1,3 +1,4 @@
+import { createPool as createCallbackPool } from 'mysql2';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isCustosError } from '../../src/errors.js';
 import type { StoredSession } from '../../src/stores/contract.js';
@@ -5,7 +6,7 @@ import { type MysqlStore, mysqlStore } from '../../src/stores/mysql/index.js';
 import { padToPowerOfTwo, powerOfTwoRuns } from '../../src/stores/mysql/statement-shapes.js';
 import { makeRecord, makeSealedValue, makeUserId } from '../../src/testing/records.js';
 import { runStoreConformance } from '../../src/testing/store-conformance.js';
-import { dropTables, testPool, uniqueTable } from '../helpers/mysql.js';
+import { dropTables, mysqlConnection, TEST_MYSQL_URL, testPool, uniqueTable } from '../helpers/mysql.js';
 
 const pool = testPool({ connectionLimit: 6 });
 /** A second pool stands for a second app instance sharing the database. */
@@ -182,6 +183,26 @@ describe('mysql store: migrations and options', () => {
     const record = makeRecord();
     expect(await a.create(record)).toBe(true);
     expect(await b.get(record.id)).toEqual(record);
+  });
+
+  it('works through a callback pool (mysql2 createPool) as through a promise pool', async () => {
+    const table = uniqueTable('cb');
+    made.push(table);
+    const callbackPool = createCallbackPool({ ...mysqlConnection(TEST_MYSQL_URL), connectionLimit: 2 });
+    try {
+      const store = mysqlStore({ pool: callbackPool, table });
+      expect(await store.migrate()).toEqual([1]);
+      const record = makeRecord();
+      expect(await store.create(record)).toBe(true);
+      expect(await store.get(record.id)).toEqual(record);
+      expect(await store.patch(record.id, { set: { a: 'b' }, expect: { a: null } })).toBe('ok');
+      expect(await mysqlStore({ pool, table }).get(record.id)).toEqual({
+        ...record,
+        fields: { ...record.fields, a: 'b' },
+      });
+    } finally {
+      await new Promise((resolve) => callbackPool.end(resolve));
+    }
   });
 
   it('rejects table names that are not plain identifiers, a missing pool and a bad batch size', () => {

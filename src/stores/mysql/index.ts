@@ -14,8 +14,11 @@ export { LATEST_SCHEMA_VERSION } from './migrate.js';
 export type { MysqlConnectionLike, MysqlPoolLike, MysqlQueryable, SqlValue } from './pool.js';
 
 export interface MysqlStoreOptions {
-  /** A mysql2 promise pool (`mysql2/promise` `createPool`). The store never ends it. */
-  pool: MysqlPoolLike;
+  /**
+   * A mysql2 pool: a promise pool (`mysql2/promise` `createPool`) or a callback pool (`mysql2`
+   * `createPool`, used through its `.promise()` wrapper). The store never ends it.
+   */
+  pool: MysqlPoolLike | { promise(): MysqlPoolLike };
   /**
    * Session table in the pool's database; `<table>_epoch` and `<table>_migrations` sit beside it.
    * @default 'custos_sessions'
@@ -43,7 +46,7 @@ function assertLimit(limit: number): number {
 }
 
 /**
- * Sessions in MySQL (5.7+, 8.x) or MariaDB (10.3+): one InnoDB row per session, sealed fields as
+ * Sessions in MySQL 8 or MariaDB 10.3+: one InnoDB row per session, sealed fields as
  * one JSON text, a global epoch row for `revokeAll()`. Run `await store.migrate()` once at
  * start-up (idempotent, safe from every instance at once).
  *
@@ -61,11 +64,19 @@ export class MysqlStore implements SessionStore {
   private readonly batchSize: number;
 
   constructor(options: MysqlStoreOptions) {
-    const pool = options?.pool;
-    if (!pool || typeof pool.execute !== 'function' || typeof pool.getConnection !== 'function') {
+    // A callback pool's execute() returns a Query object, not a promise: awaiting it would read
+    // garbage silently, so it is used through the promise wrapper mysql2 gives every pool.
+    const given = options?.pool;
+    const pool = given && 'promise' in given && typeof given.promise === 'function' ? given.promise() : given;
+    if (
+      !pool ||
+      !('execute' in pool) ||
+      typeof pool.execute !== 'function' ||
+      typeof pool.getConnection !== 'function'
+    ) {
       throw new CustosError(
         'INVALID_OPTION',
-        'mysqlStore: `pool` must be a mysql2 promise pool (mysql2/promise createPool)',
+        'mysqlStore: `pool` must be a mysql2 pool (createPool from mysql2 or mysql2/promise)',
       );
     }
     const batchSize = options.batchSize ?? 500;
