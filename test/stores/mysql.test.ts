@@ -2,7 +2,7 @@ import { createPool as createCallbackPool } from 'mysql2';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isCustosError } from '../../src/errors.js';
 import type { StoredSession } from '../../src/stores/contract.js';
-import { type MysqlStore, mysqlStore } from '../../src/stores/mysql/index.js';
+import { type MysqlPoolLike, type MysqlStore, mysqlStore } from '../../src/stores/mysql/index.js';
 import { padToPowerOfTwo, powerOfTwoRuns } from '../../src/stores/mysql/statement-shapes.js';
 import { makeRecord, makeSealedValue, makeUserId } from '../../src/testing/records.js';
 import { runStoreConformance } from '../../src/testing/store-conformance.js';
@@ -314,5 +314,73 @@ describe('mysql store: bounded statement shapes', () => {
     } finally {
       await single.end();
     }
+  });
+});
+
+/** The real pool, except that the next `n` statements matching `pattern` fail as InnoDB deadlock victims. */
+function deadlockingPool(pattern: RegExp) {
+  let pending = 0;
+  let injected = 0;
+  const victim = (sql: string) => {
+    if (pending === 0 || !pattern.test(sql)) return null;
+    pending--;
+    injected++;
+    return Promise.reject(
+      Object.assign(new Error('Deadlock found when trying to get lock; try restarting transaction'), {
+        code: 'ER_LOCK_DEADLOCK',
+        errno: 1213,
+        sql,
+      }),
+    );
+  };
+  const wrapped: MysqlPoolLike = {
+    execute: (sql, values) => victim(sql) ?? pool.execute(sql, values),
+    query: (sql, values) => pool.query(sql, values),
+    getConnection: async () => {
+      const connection = await pool.getConnection();
+      return {
+        execute: (sql, values) => victim(sql) ?? connection.execute(sql, values),
+        query: (sql, values) => connection.query(sql, values),
+        release: () => connection.release(),
+        destroy: () => connection.destroy(),
+      };
+    },
+  };
+  return {
+    pool: wrapped,
+    failNext: (n: number) => {
+      pending = n;
+    },
+    injected: () => injected,
+  };
+}
+
+describe('mysql store: deadlock victims', () => {
+  it('re-runs a statement or a patch transaction InnoDB rolled back as a deadlock victim', async () => {
+    const table = `${prefix}_s${++tableSeq}`;
+    made.push(table);
+    const deletes = deadlockingPool(/^DELETE|FOR UPDATE$/);
+    const store = mysqlStore({ pool: deletes.pool, table });
+    await store.migrate();
+    const user = makeUserId();
+    const [a, b] = [makeRecord({ userId: user }), makeRecord({ userId: user })];
+    await store.create(a);
+    await store.create(b);
+
+    deletes.failNext(2);
+    expect(await store.patch(a.id, { set: { n: '1' }, expect: { n: null } })).toBe('ok');
+    expect(deletes.injected()).toBe(2);
+    expect((await store.get(a.id))?.fields.n).toBe('1');
+
+    deletes.failNext(2);
+    await store.destroy(b.id);
+    expect(await store.get(b.id)).toBeNull();
+
+    // A third deadlock in a row reaches the caller, as a store error without the statement.
+    deletes.failNext(3);
+    const failure = await store.destroyByUser(user).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ name: 'MysqlStoreError', message: 'mysql store: ER_LOCK_DEADLOCK' });
+    expect(failure).not.toHaveProperty('sql');
+    expect(await store.destroyByUser(user)).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import { CustosError } from '../../errors.js';
 import type { PatchResult, SessionPatch, SessionStore, StoredSession } from '../contract.js';
 import { applyPatch, patchConflicts } from '../patch.js';
+import { retryingDeadlocks } from './deadlock.js';
 import { guarded, storeError } from './errors.js';
 import { assertTable, type TableNames, tableNames } from './identifiers.js';
 import { migrate } from './migrate.js';
@@ -104,13 +105,18 @@ export class MysqlStore implements SessionStore {
     if (await this.tryInsert(values)) return true;
     // The id is taken. A row revoked by epoch reads as absent everywhere, so its id is free: remove
     // it and insert once more. A live row (expired or not: expiry is the core's call) is kept.
-    const freed = affectedRows(await guarded(this.pool.execute(this.sql.deleteRevoked, [record.id])));
+    const freed = affectedRows(await this.run(this.sql.deleteRevoked, [record.id]));
     return freed > 0 && this.tryInsert(values);
+  }
+
+  /** One statement outside a transaction (autocommit), retried when chosen as a deadlock victim. */
+  private run(sql: string, values?: SqlValue[]): Promise<[unknown, unknown]> {
+    return guarded(retryingDeadlocks(() => this.pool.execute(sql, values)));
   }
 
   private async tryInsert(values: SqlValue[]): Promise<boolean> {
     try {
-      await this.pool.execute(this.sql.insert, values);
+      await retryingDeadlocks(() => this.pool.execute(this.sql.insert, values));
       return true;
     } catch (error) {
       if (isDuplicate(error)) return false;
@@ -119,7 +125,7 @@ export class MysqlStore implements SessionStore {
   }
 
   async get(id: string): Promise<StoredSession | null> {
-    const rows = rowsOf(await guarded(this.pool.execute(this.sql.get, [id])));
+    const rows = rowsOf(await this.run(this.sql.get, [id]));
     return rows[0] ? rowToSession(rows[0]) : null;
   }
 
@@ -128,7 +134,8 @@ export class MysqlStore implements SessionStore {
    * under concurrency, and an UPDATE never inserts, so a destroyed record stays destroyed.
    */
   async patch(id: string, patch: SessionPatch): Promise<PatchResult> {
-    return inTransaction(this.pool, async (connection) => {
+    // Re-runnable as a whole (it reads before it writes), so a deadlock victim runs again.
+    return inTransaction(this.pool, { retryDeadlocks: true }, async (connection) => {
       const rows = rowsOf(await connection.execute(this.sql.lockForPatch, [id]));
       if (!rows[0]) return 'missing';
       const fields = parseFields(rows[0].fields);
@@ -146,24 +153,22 @@ export class MysqlStore implements SessionStore {
   }
 
   async destroy(id: string): Promise<void> {
-    await guarded(this.pool.execute(this.sql.destroy, [id]));
+    await this.run(this.sql.destroy, [id]);
   }
 
   async listByUser(userId: string): Promise<StoredSession[]> {
-    return rowsOf(await guarded(this.pool.execute(this.sql.listByUser, [userId]))).map(rowToSession);
+    return rowsOf(await this.run(this.sql.listByUser, [userId])).map(rowToSession);
   }
 
   async destroyByUser(userId: string, except: readonly string[] = []): Promise<number> {
     const keep = padToPowerOfTwo(except);
-    const removed = affectedRows(
-      await guarded(this.pool.execute(this.sql.destroyLiveOfUser(keep.length), [userId, ...keep])),
-    );
-    await guarded(this.pool.execute(this.sql.destroyRevokedOfUser, [userId]));
+    const removed = affectedRows(await this.run(this.sql.destroyLiveOfUser(keep.length), [userId, ...keep]));
+    await this.run(this.sql.destroyRevokedOfUser, [userId]);
     return removed;
   }
 
   async revokeAll(): Promise<void> {
-    await guarded(this.pool.execute(this.sql.revokeAll));
+    await this.run(this.sql.revokeAll);
   }
 
   /** Expired rows first (by expires_at), then epoch-revoked ones fill what is left of the batch. */
@@ -185,12 +190,12 @@ export class MysqlStore implements SessionStore {
    */
   private async purgeBatch(select: string, remove: (ids: number) => string, params: SqlValue[]): Promise<number> {
     for (let attempt = 0; attempt < MAX_PURGE_ROUNDS; attempt++) {
-      const rows = rowsOf(await guarded(this.pool.execute(select, params)));
+      const rows = rowsOf(await this.run(select, params));
       if (rows.length === 0) return 0;
       const ids = rows.map((row) => idText(row.id));
       let removed = 0;
       for (const run of powerOfTwoRuns(ids, MAX_IDS_PER_DELETE)) {
-        removed += affectedRows(await guarded(this.pool.execute(remove(run.length), [...params, ...run])));
+        removed += affectedRows(await this.run(remove(run.length), [...params, ...run]));
       }
       if (removed > 0) return removed;
     }
@@ -200,7 +205,7 @@ export class MysqlStore implements SessionStore {
   async *exportRecords(): AsyncIterable<StoredSession> {
     let after = '';
     for (;;) {
-      const rows = rowsOf(await guarded(this.pool.execute(this.sql.exportPage(this.batchSize), [after])));
+      const rows = rowsOf(await this.run(this.sql.exportPage(this.batchSize), [after]));
       for (const row of rows) yield rowToSession(row);
       if (rows.length < this.batchSize) return;
       after = rowToSession(rows[rows.length - 1]!).id;
@@ -209,7 +214,8 @@ export class MysqlStore implements SessionStore {
 
   /** Upserts every record in one transaction: an invalid record or a failure imports nothing. */
   async importRecords(records: AsyncIterable<StoredSession> | Iterable<StoredSession>): Promise<number> {
-    return inTransaction(this.pool, async (connection) => {
+    // Not retried: the records may be a one-pass async iterable, already consumed.
+    return inTransaction(this.pool, { retryDeadlocks: false }, async (connection) => {
       const epoch = Number(rowsOf(await connection.execute(this.sql.globalEpoch))[0]?.epoch ?? 0);
       let imported = 0;
       // Keyed by id so the last copy of a duplicated id wins, as one upsert per record would.
@@ -236,7 +242,7 @@ export class MysqlStore implements SessionStore {
   }
 
   async count(): Promise<number> {
-    return Number(rowsOf(await guarded(this.pool.execute(this.sql.count)))[0]?.n ?? 0);
+    return Number(rowsOf(await this.run(this.sql.count))[0]?.n ?? 0);
   }
 
   /** Nothing to release: the pool belongs to the application, which ends it. */

@@ -1,3 +1,4 @@
+import { DEADLOCK_ATTEMPTS, isDeadlock } from './deadlock.js';
 import { storeError } from './errors.js';
 import type { MysqlConnectionLike, MysqlPoolLike } from './pool.js';
 
@@ -8,14 +9,22 @@ import type { MysqlConnectionLike, MysqlPoolLike } from './pool.js';
  */
 export async function inTransaction<T>(
   pool: MysqlPoolLike,
+  options: { retryDeadlocks: boolean },
   work: (connection: MysqlConnectionLike) => Promise<T>,
 ): Promise<T> {
-  let connection: MysqlConnectionLike;
-  try {
-    connection = await pool.getConnection();
-  } catch (error) {
-    throw storeError(error);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await once(pool, work);
+    } catch (error) {
+      // InnoDB has already rolled the victim back whole; running it again is the documented answer.
+      if (!options.retryDeadlocks || attempt >= DEADLOCK_ATTEMPTS || !isDeadlock(error)) throw storeError(error);
+    }
   }
+}
+
+/** One BEGIN ... COMMIT; rethrows the driver's own error (the caller classifies it). */
+async function once<T>(pool: MysqlPoolLike, work: (connection: MysqlConnectionLike) => Promise<T>): Promise<T> {
+  const connection = await pool.getConnection();
   try {
     await connection.query('START TRANSACTION');
     const result = await work(connection);
@@ -29,6 +38,6 @@ export async function inTransaction<T>(
     );
     if (rolledBack) connection.release();
     else connection.destroy();
-    throw storeError(error);
+    throw error;
   }
 }
