@@ -384,3 +384,65 @@ describe('mysql store: deadlock victims', () => {
     expect(await store.destroyByUser(user)).toBe(1);
   });
 });
+
+describe('mysql store: statements per operation', () => {
+  it('get, create and a timestamps-only patch (the renewal) each cost one statement, with or without FOUND_ROWS', async () => {
+    for (const flags of ['', '-FOUND_ROWS']) {
+      const table = `${prefix}_s${++tableSeq}`;
+      made.push(table);
+      const raw = testPool({ connectionLimit: 2, flags: flags ? [flags] : [] });
+      const statements: string[] = [];
+      const counting: MysqlPoolLike = {
+        execute: (sql, values) => {
+          statements.push(sql);
+          return raw.execute(sql, values);
+        },
+        query: (sql, values) => raw.query(sql, values),
+        // Statements inside a transaction count too (START TRANSACTION and COMMIT included).
+        getConnection: async () => {
+          const connection = await raw.getConnection();
+          return {
+            execute: (sql, values) => {
+              statements.push(sql);
+              return connection.execute(sql, values);
+            },
+            query: (sql, values) => {
+              statements.push(sql);
+              return connection.query(sql, values);
+            },
+            release: () => connection.release(),
+            destroy: () => connection.destroy(),
+          };
+        },
+      };
+      const store = mysqlStore({ pool: counting, table });
+      await store.migrate();
+      const cost = async (work: () => Promise<unknown>) => {
+        const before = statements.length;
+        await work();
+        return statements.length - before;
+      };
+      try {
+        const record = makeRecord();
+        expect(await cost(() => store.create(record))).toBe(1);
+        expect(await cost(() => store.get(record.id))).toBe(1);
+        const touch = { set: {}, unset: [], lastSeenAt: record.lastSeenAt + 5, expiresAt: record.expiresAt + 5 };
+        expect(await cost(async () => expect(await store.patch(record.id, touch)).toBe('ok'))).toBe(1);
+        const got = await store.get(record.id);
+        expect([got?.lastSeenAt, got?.expiresAt, got?.fields]).toEqual([
+          touch.lastSeenAt,
+          touch.expiresAt,
+          record.fields,
+        ]);
+        // The same timestamps again: nothing changes, and it is still 'ok', not 'missing'.
+        expect(await store.patch(record.id, touch), flags).toBe('ok');
+        expect(await store.patch('unknown', touch)).toBe('missing');
+        await store.revokeAll();
+        expect(await store.patch(record.id, touch)).toBe('missing');
+        expect(await store.patch(record.id, {})).toBe('missing');
+      } finally {
+        await raw.end();
+      }
+    }
+  });
+});

@@ -39,6 +39,11 @@ function isDuplicate(error: unknown): boolean {
   return (error as { errno?: unknown } | null)?.errno === ER_DUP_ENTRY;
 }
 
+function onlyMovesTimestamps(patch: SessionPatch): boolean {
+  const none = (o: object | undefined) => o === undefined || Object.keys(o).length === 0;
+  return none(patch.set) && none(patch.expect) && (patch.unset?.length ?? 0) === 0;
+}
+
 function assertLimit(limit: number): number {
   if (!Number.isInteger(limit) || limit < 1) {
     throw new CustosError('INVALID_OPTION', 'mysqlStore: purgeExpired `limit` must be a positive integer');
@@ -134,6 +139,13 @@ export class MysqlStore implements SessionStore {
    * under concurrency, and an UPDATE never inserts, so a destroyed record stays destroyed.
    */
   async patch(id: string, patch: SessionPatch): Promise<PatchResult> {
+    if (onlyMovesTimestamps(patch)) {
+      const values = [patch.lastSeenAt ?? null, patch.expiresAt ?? null, id];
+      if (affectedRows(await this.run(this.sql.touch, values)) > 0) return 'ok';
+      // 0 rows: absent or revoked, or (a pool without mysql2's default FOUND_ROWS flag counts
+      // changed rows, not matched ones) present with the same timestamps already.
+      return rowsOf(await this.run(this.sql.exists, [id])).length > 0 ? 'ok' : 'missing';
+    }
     // Re-runnable as a whole (it reads before it writes), so a deadlock victim runs again.
     return inTransaction(this.pool, { retryDeadlocks: true }, async (connection) => {
       const rows = rowsOf(await connection.execute(this.sql.lockForPatch, [id]));

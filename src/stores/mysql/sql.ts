@@ -9,6 +9,8 @@ export interface StoreSql {
   readonly get: string;
   readonly insert: string;
   readonly deleteRevoked: string;
+  readonly touch: string;
+  readonly exists: string;
   readonly lockForPatch: string;
   readonly writePatch: string;
   readonly destroy: string;
@@ -45,6 +47,11 @@ export function buildSql(t: TableNames): StoreSql {
     // revoked by epoch, into deleteRevoked + one more insert).
     insert: `INSERT INTO ${t.sessions} ${INSERT_COLUMNS} SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, epoch FROM ${t.epoch}`,
     deleteRevoked: `DELETE FROM ${t.sessions} WHERE id = ? AND epoch < ${globalEpoch}`,
+
+    // A patch that only moves the timestamps (the renewal on most requests) is one UPDATE.
+    touch: `UPDATE ${t.sessions} SET last_seen_at = COALESCE(?, last_seen_at),
+      expires_at = COALESCE(?, expires_at) WHERE id = ? AND ${live}`,
+    exists: `SELECT 1 AS one FROM ${t.sessions} WHERE id = ? AND ${live}`,
 
     // The row lock is held until COMMIT: a concurrent patch or destroy of the same id waits, so
     // the compare-and-set checked in between cannot be invalidated before our write lands.
