@@ -13,9 +13,9 @@ export interface DemoStoreOptions {
 
 /**
  * `CUSTOS_STORE` → a store. The library's `storeFromUrl` understands `memory:`, `sqlite:<path>`,
- * `redis://…?prefix=`, `redis-cluster://h:p,h:p` and `postgres://…?schema=`; the demo adds the
- * directory for the SQLite file and the sealed-cookie mode: `cookie:` keeps its revocation
- * records in `<dataDir>/cookie-revocation.db`, `cookie:<store URL>` (e.g.
+ * `redis://…?prefix=`, `redis-cluster://h:p,h:p`, `postgres://…?schema=` and `mysql://…?table=`;
+ * the demo adds the directory for the SQLite file and the sealed-cookie mode: `cookie:` keeps its
+ * revocation records in `<dataDir>/cookie-revocation.db`, `cookie:<store URL>` (e.g.
  * `cookie:redis://127.0.0.1:6379`) in that store.
  */
 export async function storeFromUrl(url: string, options: DemoStoreOptions): Promise<OpenedStore> {

@@ -10,7 +10,7 @@ import { describeFailure, EXIT } from './exit-codes.js';
 
 const STORE_HELP =
   'session store URL: memory:, sqlite:<path>, redis://host:port[?prefix=p], redis-cluster://h:p,h:p, ' +
-  'postgres://user@host/db[?schema=s] (default: CUSTOS_STORE)';
+  'postgres://user@host/db[?schema=s], mysql://user@host:3306/db[?table=t] (default: CUSTOS_STORE)';
 
 /** Every command and its options; `--help` works on each (commander adds it). */
 export function buildProgram(): Command {

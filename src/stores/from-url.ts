@@ -16,9 +16,9 @@ export interface OpenedStore {
 export interface StoreUrlOptions {
   /** `sqlite:` only: create the database file when it does not exist. @default true */
   create?: boolean;
-  /** `postgres://` only: run the idempotent `migrate()` after connecting. @default true */
+  /** `postgres://` and `mysql://` only: run the idempotent `migrate()` after connecting. @default true */
   migrate?: boolean;
-  /** How long to wait for Redis/PostgreSQL to answer the first time, in ms. @default 3000 */
+  /** How long to wait for Redis/PostgreSQL/MySQL to answer the first time, in ms. @default 3000 */
   connectTimeout?: number;
 }
 
@@ -32,6 +32,7 @@ export interface StoreUrlOptions {
  * | `redis://[:pw@]host:port/db?prefix=p` | `redisStore({ client: new Redis(url), prefix })`   |
  * | `redis-cluster://h:p,h:p?prefix=p`    | `redisStore({ client: new Cluster(nodes), prefix })`|
  * | `postgres://user@host/db?schema=s`    | `postgresStore({ pool, schema })` + `migrate()`    |
+ * | `mysql://user@host:3306/db?table=t`   | `mysqlStore({ pool, table })` + `migrate()` (also `mariadb://`) |
  *
  * Database clients are loaded with `import()` only for the URL that needs them, so nothing here
  * adds a runtime dependency. A backend that does not answer throws `STORE_UNAVAILABLE`; a URL
@@ -55,10 +56,13 @@ export async function storeFromUrl(url: string, options: StoreUrlOptions = {}): 
     case 'postgres':
     case 'postgresql':
       return (await import('./from-url-postgres.js')).openPostgres(url, options);
+    case 'mysql':
+    case 'mariadb':
+      return (await import('./from-url-mysql.js')).openMysql(url, options);
     default:
       throw new CustosError(
         'INVALID_OPTION',
-        `unknown store URL ${JSON.stringify(redactUrl(url ?? ''))}: use memory:, sqlite:<path>, redis://host:port, redis-cluster://h:p,h:p or postgres://user@host/db`,
+        `unknown store URL ${JSON.stringify(redactUrl(url ?? ''))}: use memory:, sqlite:<path>, redis://host:port, redis-cluster://h:p,h:p, postgres://user@host/db or mysql://user@host/db`,
       );
   }
 }

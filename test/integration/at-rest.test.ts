@@ -1,12 +1,15 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SessionStore } from '../../src/stores/contract.js';
+import { mysqlStore } from '../../src/stores/mysql/index.js';
 import { postgresStore } from '../../src/stores/postgres/index.js';
 import { redisStore } from '../../src/stores/redis/index.js';
 import { sqliteStore } from '../../src/stores/sqlite/index.js';
 import { SECRET_A, SECRET_B } from '../helpers/clock.js';
+import { dropTables, mysqlConnection, testPool as mysqlPool, TEST_MYSQL_URL, uniqueTable } from '../helpers/mysql.js';
 import { dropSchema, testPool, uniqueSchema } from '../helpers/postgres.js';
 import { makeManager, startInstance } from './support/app.js';
 import { dropKeys, keysUnder, openRedis, uniquePrefix } from './support/redis.js';
@@ -119,6 +122,32 @@ describe('a raw dump of each store after login holds no cookie, no secret, no pl
       await store.close();
     } finally {
       await dropSchema(pool, schema);
+      await pool.end();
+    }
+  });
+
+  it('MySQL: mysqldump of the three tables, as the operator would back them up', async () => {
+    const pool = mysqlPool({ connectionLimit: 2 });
+    const table = uniqueTable('it_at_rest');
+    try {
+      const store = mysqlStore({ pool, table });
+      await store.migrate();
+      const { cookie, handle } = await sessionWithCanary(store);
+      const { host, port, user, database } = mysqlConnection(TEST_MYSQL_URL);
+      const dump = execFileSync(
+        'mysqldump',
+        [`--host=${host}`, `--port=${port}`, `--user=${user}`, '--skip-extended-insert', String(database)].concat([
+          table,
+          `${table}_epoch`,
+          `${table}_migrations`,
+        ]),
+        { encoding: 'latin1' },
+      );
+      expect(dump).toContain(`INSERT INTO \`${table}\``);
+      expectClean(dump, handle, cookie);
+      await store.close();
+    } finally {
+      await dropTables(pool, table);
       await pool.end();
     }
   });
