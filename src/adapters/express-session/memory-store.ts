@@ -24,6 +24,8 @@ export const Store = function Store(this: EventEmitter) {
   EventEmitter.call(this);
 } as unknown as StoreConstructor;
 inherits(Store as unknown as new () => EventEmitter, EventEmitter);
+/** A store object, for annotations such as `const store: session.Store = …` (as with a class). */
+export type Store = EventEmitter;
 
 /**
  * express-session's `MemoryStore`, for apps that pass `new session.MemoryStore()`: a callback
