@@ -131,6 +131,9 @@ describe.each(targets)('custos CLI in sealed-cookie mode, revocations in %s', (_
     await opened.store.revokeAll(); // what an older CLI's `revoke --all` did to this store
     expect((await whoIs(store, out.cookie)).userId).toBeNull();
     expect((await whoIs(store, live.cookie)).userId).toBeNull();
+    // The checks above re-created `nb-all` ("not before" = that millisecond, inclusive): a login
+    // in the same millisecond would be refused too, as fail-closed intends. Log in after it.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const after = await logIn(store, user());
     expect((await whoIs(store, after.cookie)).userId).toBe(after.userId);
   });

@@ -50,6 +50,38 @@ export function cliScenarios(label: string, makeTarget: () => Promise<CliTarget>
       expect(sealed.stdout.split('\n').find((line) => line.startsWith(a.handle))).toContain('(sealed)');
     });
 
+    it('sessions list --user pages with --limit and --cursor: every session once, a bad cursor is a usage error', async () => {
+      const id = user();
+      const mine: string[] = [];
+      for (let i = 0; i < 5; i++) mine.push((await logIn(store, id)).handle);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 5; pages++) {
+        const r = await run(
+          'sessions',
+          'list',
+          '--user',
+          id,
+          '--json',
+          '--limit',
+          '2',
+          ...(cursor ? ['--cursor', cursor] : []),
+        );
+        expect(r.code).toBe(0);
+        const rows = JSON.parse(r.stdout) as { handle: string }[];
+        expect(rows.length).toBeLessThanOrEqual(2);
+        seen.push(...rows.map((x) => x.handle));
+        cursor = /--cursor (\S+)/.exec(r.stderr)?.[1];
+        if (cursor === undefined) break;
+      }
+      expect(cursor).toBeUndefined();
+      expect([...seen].sort()).toEqual([...mine].sort());
+      const bad = await run('sessions', 'list', '--user', id, '--cursor', 'not-a-cursor');
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toMatch(/cursor/);
+      expect(bad.stderr).not.toMatch(/STORE_UNAVAILABLE|unavailable/i);
+    });
+
     it('sessions list --user --json lists exactly that user', async () => {
       const id = user();
       const [a, b] = [await logIn(store, id), await logIn(store, id)];

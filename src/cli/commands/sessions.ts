@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { exportSessions } from '../../backup/sessions.js';
+import { checkPageRequest, pageFromList } from '../../core/device-list.js';
 import { storedClient } from '../../core/internal-fields.js';
 import type { Keyring } from '../../crypto/keyring.js';
-import type { StoredSession } from '../../stores/contract.js';
+import type { SessionStore, StoredSession } from '../../stores/contract.js';
 import { isRevocationRecord } from '../../stores/cookie/revocation.js';
 import { type GlobalOptions, loadKeyring, positiveInt, storeUrl, withStore } from '../config.js';
 import { cookieRevocationIn, splitCookieUrl } from '../cookie-mode.js';
@@ -39,6 +40,27 @@ interface ListOptions extends GlobalOptions {
   user?: string;
   json?: boolean;
   limit?: number;
+  cursor?: string;
+}
+
+/**
+ * One page of a user's sessions: the store's own page query where it has one (its cost does not
+ * grow with the user's total), the core's fallback otherwise; the next cursor goes to stderr.
+ */
+async function userPage(store: SessionStore, options: ListOptions, now: number): Promise<StoredSession[]> {
+  let checked: { limit: number; after: string | null };
+  try {
+    checked = checkPageRequest({ limit: options.limit, cursor: options.cursor });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (--limit, --cursor)`);
+  }
+  const { limit, after } = checked;
+  const user = options.user as string;
+  const page = store.listByUserPage
+    ? await store.listByUserPage(user, { limit, after })
+    : await pageFromList(store, user, limit, after);
+  if (page.next !== null) note(`more sessions: add --cursor ${page.next}`);
+  return page.records.filter((r) => r.expiresAt > now);
 }
 
 async function list(options: ListOptions): Promise<void> {
@@ -48,8 +70,9 @@ async function list(options: ListOptions): Promise<void> {
     const now = Date.now();
     const found: StoredSession[] = [];
     if (options.user !== undefined) {
-      for (const r of await store.listByUser(options.user)) if (r.expiresAt > now) found.push(r);
+      found.push(...(await userPage(store, options, now)));
     } else {
+      if (options.cursor !== undefined) throw new UsageError('--cursor pages the sessions of one user: add --user');
       // Revocation records of sealed-cookie mode share the store but are not sessions.
       for await (const r of exportSessions(store, { now })) if (!isRevocationRecord(r)) found.push(r);
     }
@@ -164,7 +187,8 @@ export function registerSessions(program: Command): void {
     .description('live sessions: handle, user, device, created, last seen, expires (never a token or data)')
     .option('--user <user>', 'only the sessions of this user')
     .option('--json', 'print JSON instead of a table')
-    .option('--limit <n>', 'at most this many, newest first', positiveInt('--limit'))
+    .option('--limit <n>', 'at most this many, newest first (a page of 50 with --user)', positiveInt('--limit'))
+    .option('--cursor <cursor>', 'with --user: the next page, as printed by the previous one')
     .action((_options, command: Command) => list(command.optsWithGlobals()));
   sessions
     .command('revoke')
