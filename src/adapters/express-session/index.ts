@@ -17,6 +17,7 @@ import { COOKIE_FIELD, type CompatRequest, RequestState } from './request-state.
 import { SessionStoreView, sessionStoreView } from './store-view.js';
 
 export type { ExpressSessionStore } from './callback-store.js';
+export type { RequestSession, RequestSessionStore, SessionData } from './express-types.js';
 export type { CustosExtensions, ExpressSessionCookieOptions, ExpressSessionOptions } from './options.js';
 export type { CompatRequest } from './request-state.js';
 export { type ForeignStoreOptions, fromExpressSessionStore } from './store-adapter.js';
