@@ -13,6 +13,8 @@ export interface TypeFixture {
   type: 'module' | 'commonjs';
   compilerOptions: Record<string, unknown>;
   source: string;
+  /** What the fixture proves; every subpath's types by default. */
+  proves?: string;
 }
 
 const importEverySubpath = (subpaths: string[], style: 'esm' | 'cjs') =>
@@ -135,6 +137,8 @@ export function typeFixtures(subpaths: string[]): TypeFixture[] {
   ];
 }
 
+const EXPRESS_APP = 'an Express app gets req.session (augmented), req.sessionID, req.sessionStore typed; misuse fails';
+
 function expressSessionFixtures(): TypeFixture[] {
   const esm = expressSessionApp('custos/express-session', 'esm');
   const cjs = expressSessionApp('custos/express-session', 'cjs');
@@ -142,24 +146,28 @@ function expressSessionFixtures(): TypeFixture[] {
   return [
     {
       dir: 'types-express-session-nodenext-esm',
+      proves: EXPRESS_APP,
       type: 'module',
       compilerOptions: { ...strict, module: 'NodeNext', moduleResolution: 'NodeNext' },
       source: esm,
     },
     {
       dir: 'types-express-session-bundler',
+      proves: EXPRESS_APP,
       type: 'module',
       compilerOptions: { ...strict, module: 'ESNext', moduleResolution: 'Bundler' },
       source: esm,
     },
     {
       dir: 'types-express-session-nodenext-cjs',
+      proves: EXPRESS_APP,
       type: 'commonjs',
       compilerOptions: { ...strict, module: 'NodeNext', moduleResolution: 'NodeNext' },
       source: cjs,
     },
     {
       dir: 'types-express-session-node10-cjs',
+      proves: EXPRESS_APP,
       type: 'commonjs',
       compilerOptions: { ...strict, module: 'CommonJS', moduleResolution: 'Node10' },
       source: cjs,
