@@ -9,13 +9,13 @@ import { commitOnEnd, type NodeAdapterOptions, sendSessionError, startupTrust, t
 
 export { type EnforceHttpsOptions, enforceHttps } from '../protect/https-middleware.js';
 export { jsonOnly } from '../protect/json-middleware.js';
+// Re-exported so the declarations load the file that declares `req.session` (an augmentation alone does not).
+export type { ExpressRequestSession } from './express-request.js';
 
-declare global {
-  namespace Express {
-    interface Request {
-      /** The custos session for this request (typed by `SessionData` declaration merging). */
-      session: Session<SessionData>;
-    }
+declare module './express-request.js' {
+  interface ExpressRequestSessions {
+    /** `req.session`: the custos session for this request (typed by `SessionData` declaration merging). */
+    native: Session<SessionData>;
   }
 }
 

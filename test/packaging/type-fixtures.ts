@@ -5,12 +5,16 @@
  * `@ts-expect-error`, so types that resolved to `any` fail too.
  */
 
+import { expressSessionApp } from './express-session-app-types.js';
+
 export interface TypeFixture {
   /** Folder inside the consumer app; its package.json `type` decides ESM or CommonJS. */
   dir: string;
   type: 'module' | 'commonjs';
   compilerOptions: Record<string, unknown>;
   source: string;
+  /** What the fixture proves; every subpath's types by default. */
+  proves?: string;
 }
 
 const importEverySubpath = (subpaths: string[], style: 'esm' | 'cjs') =>
@@ -124,6 +128,48 @@ export function typeFixtures(subpaths: string[]): TypeFixture[] {
       dir: 'types-node10-cjs',
       type: 'commonjs',
       compilerOptions: { ...BASE, module: 'CommonJS', moduleResolution: 'Node10', skipLibCheck: false },
+      source: cjs,
+    },
+    // An Express app on custos/express-session alone (req.session, req.sessionID, req.sessionStore
+    // typed on Express's Request, SessionData augmented): without custos/express in the program,
+    // as in a real app, since that entry's req.session takes precedence when both are loaded.
+    ...expressSessionFixtures(),
+  ];
+}
+
+const EXPRESS_APP = 'an Express app gets req.session (augmented), req.sessionID, req.sessionStore typed; misuse fails';
+
+function expressSessionFixtures(): TypeFixture[] {
+  const esm = expressSessionApp('custos/express-session', 'esm');
+  const cjs = expressSessionApp('custos/express-session', 'cjs');
+  const strict = { ...BASE, skipLibCheck: false };
+  return [
+    {
+      dir: 'types-express-session-nodenext-esm',
+      proves: EXPRESS_APP,
+      type: 'module',
+      compilerOptions: { ...strict, module: 'NodeNext', moduleResolution: 'NodeNext' },
+      source: esm,
+    },
+    {
+      dir: 'types-express-session-bundler',
+      proves: EXPRESS_APP,
+      type: 'module',
+      compilerOptions: { ...strict, module: 'ESNext', moduleResolution: 'Bundler' },
+      source: esm,
+    },
+    {
+      dir: 'types-express-session-nodenext-cjs',
+      proves: EXPRESS_APP,
+      type: 'commonjs',
+      compilerOptions: { ...strict, module: 'NodeNext', moduleResolution: 'NodeNext' },
+      source: cjs,
+    },
+    {
+      dir: 'types-express-session-node10-cjs',
+      proves: EXPRESS_APP,
+      type: 'commonjs',
+      compilerOptions: { ...strict, module: 'CommonJS', moduleResolution: 'Node10' },
       source: cjs,
     },
   ];

@@ -17,6 +17,7 @@ import { COOKIE_FIELD, type CompatRequest, RequestState } from './request-state.
 import { SessionStoreView, sessionStoreView } from './store-view.js';
 
 export type { ExpressSessionStore } from './callback-store.js';
+export type { RequestSession, RequestSessionStore, SessionData } from './express-types.js';
 export type { CustosExtensions, ExpressSessionCookieOptions, ExpressSessionOptions } from './options.js';
 export type { CompatRequest } from './request-state.js';
 export { type ForeignStoreOptions, fromExpressSessionStore } from './store-adapter.js';
@@ -67,6 +68,8 @@ export interface SessionMiddleware {
  *
  * @example
  * import session from 'custos/express-session';
+ * // TypeScript: declare the data once (each key is optional on req.session).
+ * declare module 'custos/express-session' { interface SessionData { views: number } }
  * app.use(session({ secret: process.env.SESSION_SECRET, resave: false, saveUninitialized: false }));
  * app.get('/', (req, res) => { req.session.views = (req.session.views ?? 0) + 1; res.send(`${req.session.views}`); });
  */
