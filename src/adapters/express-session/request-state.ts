@@ -86,7 +86,7 @@ export class RequestState implements CompatOwner {
 
   async reload(): Promise<void> {
     if (!(await this.#native.reload())) {
-      throw new CustosError('SESSION_DESTROYED', 'failed to load session: it ended or was never saved');
+      throw new CustosError('SESSION_DESTROYED', 'failed to load session');
     }
     const data = this.#native.toJSON() as Record<string, unknown>;
     const object = this.#object as CompatSession;

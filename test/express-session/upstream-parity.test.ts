@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import express from 'express';
+import { describe, expect, it } from 'vitest';
+import custosSession, { Cookie, MemoryStore } from '../../src/adapters/express-session/index.js';
+import { browser } from './helpers/client.js';
+import { README_SECRET, type SessionFactory } from './helpers/readme-app.js';
+
+const session = custosSession as unknown as SessionFactory;
+// biome-ignore lint/suspicious/noExplicitAny: express-session's req.session is untyped data
+type AnyReq = express.Request & { session: any };
+
+/**
+ * Behaviours express-session's own test suite checks, as an app or a library built on it sees
+ * them: the wording of its startup errors, Buffer secrets, reload of a vanished session, and the
+ * standalone `Cookie` constructor.
+ */
+describe('custos/express-session: what express-session itself promises', () => {
+  it('words a bad genid, unset or empty secret list as express-session does, before looking at the secret', () => {
+    expect(() => session({ genid: 'not a function' })).toThrow(/genid option must be a function/);
+    expect(() => session({ unset: 'sometimes' })).toThrow(/unset option must be "destroy" or "keep"/);
+    expect(() => session({ secret: [] })).toThrow(/secret option array must contain one or more strings/);
+    expect(() => session({})).toThrow(/secret.*required/);
+  });
+
+  it('signs with a Buffer secret and reads the session back on the next request', async () => {
+    const app = express();
+    app.use(session({ secret: randomBytes(32), saveUninitialized: false, resave: false }));
+    app.get('/', (req: AnyReq, res) => {
+      req.session.visits = (req.session.visits ?? 0) + 1;
+      res.send(String(req.session.visits));
+    });
+    const user = browser(app);
+    expect((await user.get('/')).text).toBe('1');
+    expect((await user.get('/')).text).toBe('2');
+  });
+
+  it('fails reload() of a session removed from the store with "failed to load session"', async () => {
+    const store = new MemoryStore();
+    const app = express();
+    app.use(session({ secret: README_SECRET, store, saveUninitialized: false, resave: false }));
+    app.get('/start', (req: AnyReq, res) => {
+      req.session.started = true;
+      res.end();
+    });
+    app.get('/reload', (req: AnyReq, res) => {
+      store.clear(() => {
+        req.session.reload((error: Error | null) => res.status(error ? 500 : 200).send(error?.message ?? 'ok'));
+      });
+    });
+    const user = browser(app);
+    await user.get('/start');
+    const res = await user.get('/reload');
+    expect(res.status).toBe(500);
+    expect(res.text).toBe('failed to load session');
+  });
+
+  describe('new Cookie(options)', () => {
+    it('keeps the Date given as expires, and reports the time left as maxAge', () => {
+      const at = new Date(Date.now() + 90_000);
+      const cookie = new Cookie({ expires: at });
+      expect(cookie.expires).toBe(at);
+      expect(Math.abs((cookie.maxAge ?? 0) - 90_000)).toBeLessThan(1_000);
+    });
+
+    it('takes a Date as maxAge to mean "expire then"', () => {
+      const at = new Date(Date.now() + 45_000);
+      const cookie = new Cookie({ maxAge: at as unknown as number });
+      expect(cookie.expires?.getTime()).toBe(at.getTime());
+      expect(Math.abs((cookie.maxAge ?? 0) - 45_000)).toBeLessThan(1_000);
+    });
+
+    it('refuses a maxAge that is neither a number nor a Date', () => {
+      for (const bad of ['42', true, () => 42]) {
+        expect(() => new Cookie({ maxAge: bad as unknown as number })).toThrow(/maxAge/);
+      }
+    });
+  });
+});
