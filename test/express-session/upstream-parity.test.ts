@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import custosSession, { Cookie, MemoryStore } from '../../src/adapters/express-session/index.js';
+import { hasWarned } from '../../src/core/warn-once.js';
 import { browser } from './helpers/client.js';
 import { README_SECRET, type SessionFactory } from './helpers/readme-app.js';
 
@@ -52,6 +53,56 @@ describe('custos/express-session: what express-session itself promises', () => {
     const res = await user.get('/reload');
     expect(res.status).toBe(500);
     expect(res.text).toBe('failed to load session');
+  });
+
+  it('reads `key` as the cookie name, as express-session still does for older apps', async () => {
+    const app = express();
+    app.use(session({ key: 'app.sid', secret: README_SECRET, saveUninitialized: false, resave: false }));
+    app.get('/', (req: AnyReq, res) => {
+      req.session.n = (req.session.n ?? 0) + 1;
+      res.send(String(req.session.n));
+    });
+    const user = browser(app);
+    const first = await user.get('/');
+    expect(String(first.headers['set-cookie'])).toMatch(/^app\.sid=/);
+    expect((await user.get('/')).text).toBe('2');
+  });
+
+  it('gives no session, and sets no cookie, outside the cookie path', async () => {
+    const app = express();
+    app.use(session({ secret: README_SECRET, cookie: { path: '/admin' }, saveUninitialized: false, resave: false }));
+    app.use((req: AnyReq, res) => {
+      if (req.session) req.session.seen = true;
+      res.send(typeof req.session);
+    });
+    const outside = await browser(app).get('/public?x=/admin');
+    expect(outside.text).toBe('undefined');
+    expect(outside.headers['set-cookie']).toBeUndefined();
+    const inside = await browser(app).get('/admin/users');
+    expect(inside.text).toBe('object');
+    expect(String(inside.headers['set-cookie'])).toMatch(/Path=\/admin/);
+  });
+
+  it('serves requests without req.session while the store reports "disconnect", and with it after "connect"', async () => {
+    const store = new MemoryStore();
+    const events: string[] = [];
+    const app = express();
+    app.use(
+      session({
+        secret: README_SECRET,
+        store,
+        saveUninitialized: false,
+        resave: false,
+        custos: { onEvent: (e: { reason?: string }) => events.push(e.reason ?? '') },
+      }),
+    );
+    app.get('/', (req: AnyReq, res) => res.send(typeof req.session));
+    store.emit('disconnect');
+    expect((await browser(app).get('/')).text).toBe('undefined');
+    expect(events).toContain('store-disconnected');
+    expect(hasWarned('CUSTOS_STORE_DISCONNECTED')).toBe(true);
+    store.emit('connect');
+    expect((await browser(app).get('/')).text).toBe('object');
   });
 
   describe('new Cookie(options)', () => {

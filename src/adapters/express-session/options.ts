@@ -67,6 +67,8 @@ export interface ExpressSessionOptions {
   secret: Secret | readonly Secret[];
   /** The cookie's name, as in express-session. @default 'connect.sid' */
   name?: string;
+  /** express-session's deprecated spelling of `name`; `name` wins when both are given. */
+  key?: string;
   cookie?: ExpressSessionCookieOptions;
   /** Ignored, with a warning: custos ids always come from the CSPRNG. */
   genid?: (req: unknown) => string;
@@ -231,12 +233,13 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
   const maxAge = resolveMaxAge(cookie);
   const ext = options.custos ?? {};
   const path = cookie.path ?? '/';
-  if (options.name !== undefined && (typeof options.name !== 'string' || options.name.length === 0)) {
+  const name = options.name ?? options.key;
+  if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
     throw refuse('INVALID_OPTION', 'name must be a non-empty cookie name.');
   }
   // `name` stays the cookie's name: other apps on the host, proxies and tests know it, and a
   // rollback to express-session finds its cookie where it left it. `__Host-` is opt-in (name it so).
-  const legacy = options.name ?? 'connect.sid';
+  const legacy = name ?? 'connect.sid';
   const cookieName = ext.cookieName ?? legacy;
   if (insecure && /^__(Host|Secure)-/.test(cookieName)) {
     throw refuse(
