@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import express from 'express';
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import custosSession, { Cookie, MemoryStore } from '../../src/adapters/express-session/index.js';
 import { hasWarned } from '../../src/core/warn-once.js';
@@ -81,6 +83,21 @@ describe('custos/express-session: what express-session itself promises', () => {
     const inside = await browser(app).get('/admin/users');
     expect(inside.text).toBe('object');
     expect(String(inside.headers['set-cookie'])).toMatch(/Path=\/admin/);
+  });
+
+  it('reads an empty request path as the root of the cookie path', async () => {
+    const handler = session({ secret: README_SECRET, saveUninitialized: false, resave: false });
+    const server = createServer((req, res) => {
+      req.url = '';
+      handler(req, res, () => {
+        const live = (req as AnyReq).session;
+        if (live) live.seen = true;
+        res.end(typeof live);
+      });
+    });
+    const res = await request(server).get('/');
+    expect(res.text).toBe('object');
+    expect(String(res.headers['set-cookie'])).toMatch(/^connect\.sid=/);
   });
 
   it('serves requests without req.session while the store reports "disconnect", and with it after "connect"', async () => {

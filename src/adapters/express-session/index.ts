@@ -60,9 +60,10 @@ function requestLike(req: ExpressLikeRequest, settings: CompatSettings): Request
  * never send the cookie back, so express-session leaves such requests without a session.
  */
 function inCookiePath(req: ExpressLikeRequest & { originalUrl?: string }, path: string): boolean {
-  const url = req.originalUrl ?? req.url ?? '/';
+  const url = req.originalUrl ?? req.url ?? '';
   const query = url.indexOf('?');
-  return (query === -1 ? url : url.slice(0, query)).startsWith(path);
+  // An empty request path is the root, as express-session (parseurl) reads it.
+  return ((query === -1 ? url : url.slice(0, query)) || '/').startsWith(path);
 }
 
 export interface SessionMiddleware {
