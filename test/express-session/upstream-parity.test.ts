@@ -89,7 +89,7 @@ describe('custos/express-session: what express-session itself promises', () => {
     const handler = session({ secret: README_SECRET, saveUninitialized: false, resave: false });
     const server = createServer((req, res) => {
       req.url = '';
-      handler(req, res, () => {
+      handler(req as never, res as never, () => {
         const live = (req as AnyReq).session;
         if (live) live.seen = true;
         res.end(typeof live);
