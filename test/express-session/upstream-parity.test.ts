@@ -122,6 +122,37 @@ describe('custos/express-session: what express-session itself promises', () => {
     expect((await browser(app).get('/')).text).toBe('object');
   });
 
+  it('re-sends the cookie of a rolling session on a streamed response (res.write() before res.end())', async () => {
+    const app = express();
+    app.use(session({ secret: README_SECRET, rolling: true, cookie: { maxAge: 60_000 }, saveUninitialized: false }));
+    app.get('/', (req: AnyReq, res) => {
+      req.session.user = 'ada';
+      res.write('first chunk, ');
+      setTimeout(() => res.end('last chunk'), 20);
+    });
+    const user = browser(app);
+    expect((await user.get('/')).headers['set-cookie']).toBeDefined();
+    const again = await user.get('/');
+    expect(again.text).toBe('first chunk, last chunk');
+    expect(String(again.headers['set-cookie'])).toMatch(/^connect\.sid=.*Expires=/);
+  });
+
+  it('sends no new cookie when a browser-session cookie is told `expires = null` again', async () => {
+    const app = express();
+    app.use(session({ secret: README_SECRET, cookie: { maxAge: 60_000 }, saveUninitialized: false }));
+    app.get('/', (req: AnyReq, res) => {
+      req.session.cookie.expires = null;
+      req.session.hits = (req.session.hits ?? 0) + 1;
+      res.send(String(req.session.hits));
+    });
+    const user = browser(app);
+    const first = await user.get('/');
+    expect(String(first.headers['set-cookie'])).not.toMatch(/Expires=|Max-Age=/);
+    const second = await user.get('/');
+    expect(second.text).toBe('2');
+    expect(second.headers['set-cookie']).toBeUndefined();
+  });
+
   describe('new Cookie(options)', () => {
     it('keeps the Date given as expires, and reports the time left as maxAge', () => {
       const at = new Date(Date.now() + 90_000);

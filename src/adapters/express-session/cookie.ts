@@ -74,8 +74,11 @@ export class CompatCookie {
     return this.#expires;
   }
   set expires(value: Date | null | false | undefined) {
-    this.#changed = true;
-    this.#expires = value instanceof Date ? value : null;
+    const next = value instanceof Date ? value : null;
+    // Re-assigning the lifetime it already has (`expires = null` on a browser-session cookie) is
+    // no change: express-session sends no new Set-Cookie for it either.
+    if (next?.getTime() !== this.#expires?.getTime()) this.#changed = true;
+    this.#expires = next;
     this.originalMaxAge = this.#expires === null ? null : this.#expires.getTime() - this.#clock();
   }
 
