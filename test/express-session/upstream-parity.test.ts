@@ -153,6 +153,30 @@ describe('custos/express-session: what express-session itself promises', () => {
     expect(second.headers['set-cookie']).toBeUndefined();
   });
 
+  it('finds its cookie in req.cookies when a layer after cookie-parser rewrote the Cookie header', async () => {
+    const app = express();
+    // What cookie-parser leaves behind, followed by a layer that replaces the raw header.
+    app.use((req: express.Request & { cookies?: Record<string, string> }, _res, next) => {
+      const pairs = (req.headers.cookie ?? '').split(';').map((p) => p.trim().split('='));
+      req.cookies = Object.fromEntries(
+        pairs.filter((p) => p.length === 2).map(([k, v]) => [k, decodeURIComponent(v ?? '')]),
+      );
+      req.headers.cookie = 'consent=yes';
+      next();
+    });
+    app.use(session({ secret: README_SECRET, saveUninitialized: false, resave: false }));
+    app.get('/', (req: AnyReq, res) => {
+      req.session.n = (req.session.n ?? 0) + 1;
+      res.send(String(req.session.n));
+    });
+    const user = browser(app);
+    expect((await user.get('/')).text).toBe('1');
+    expect((await user.get('/')).text).toBe('2');
+    // A forged value found there is refused like one in the header.
+    const forged = await request(app).get('/').set('cookie', 'connect.sid=not-a-custos-cookie');
+    expect(forged.text).toBe('1');
+  });
+
   describe('new Cookie(options)', () => {
     it('keeps the Date given as expires, and reports the time left as maxAge', () => {
       const at = new Date(Date.now() + 90_000);

@@ -13,6 +13,7 @@ import { loadRequest } from './load-request.js';
 import { MemoryStore, Store } from './memory-store.js';
 import { nextSafely } from './next-safely.js';
 import { type CompatSettings, type ExpressSessionOptions, resolveCompatOptions } from './options.js';
+import { withParsedCookie } from './parsed-cookies.js';
 import { COOKIE_FIELD, type CompatRequest, RequestState } from './request-state.js';
 import { StoreReadiness } from './store-readiness.js';
 import { SessionStoreView, sessionStoreView } from './store-view.js';
@@ -25,6 +26,8 @@ export { CompatCookie as Cookie, CompatCookie, CompatSession as Session, CompatS
 
 type ExpressLikeRequest = CompatRequest & {
   sessionStore?: unknown;
+  /** cookie-parser's parsed cookies, when it runs before the session. */
+  cookies?: unknown;
   secure?: boolean;
   ip?: string;
   app?: unknown;
@@ -113,7 +116,7 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
     if (request.session) return next();
     // express-session gives no session outside the cookie's path, or while the store is disconnected.
     if (!inCookiePath(request, settings.path) || !readiness.ready) return next();
-    const like = requestLike(request, settings);
+    const like = withParsedCookie(requestLike(request, settings), request.cookies, settings.cookieName);
     loadRequest(manager, settings, converter, like).then(
       ({ native, sawLegacy }) => {
         const loopbackRequest = isLoopbackHost(requestHost(like));
