@@ -1,6 +1,26 @@
 import { serializeCookie } from '../../cookie/serialize.js';
 import type { CompatSettings, ExpressSessionCookieOptions } from './options.js';
 
+/**
+ * The lifetime of a `new Cookie(options)`, read as express-session's Cookie reads it: `maxAge` in
+ * ms or as a Date to expire at, else `expires`; a `maxAge` of another type is a bug in the caller.
+ */
+function standaloneLifetime(options: ExpressSessionCookieOptions, clock: () => number): number | null {
+  const maxAge: unknown = options.maxAge;
+  if (maxAge instanceof Date) return maxAge.getTime() - clock();
+  if (typeof maxAge === 'number') return maxAge;
+  if (maxAge !== undefined && maxAge !== null) throw new TypeError('maxAge must be a number or Date');
+  return options.expires instanceof Date ? options.expires.getTime() - clock() : null;
+}
+
+/** The Date a standalone cookie was told to expire at, kept as the same object (as express-session does). */
+function givenDate(options: ExpressSessionCookieOptions | undefined): Date | null {
+  const maxAge: unknown = options?.maxAge;
+  if (maxAge instanceof Date) return new Date(maxAge.getTime());
+  if ((maxAge === undefined || maxAge === null) && options?.expires instanceof Date) return options.expires;
+  return null;
+}
+
 /** The cookie facts a `CompatCookie` reports. */
 type CookieFacts = Pick<CompatSettings, 'sameSite' | 'path' | 'domain'>;
 
@@ -38,7 +58,7 @@ export class CompatCookie {
         path: options.path ?? '/',
         domain: options.domain,
       };
-      lifetime = typeof options.maxAge === 'number' ? options.maxAge : null;
+      lifetime = standaloneLifetime(options, clock);
     } else {
       facts = settings as CookieFacts;
       lifetime = originalMaxAge;
@@ -46,15 +66,19 @@ export class CompatCookie {
     this.#settings = facts;
     this.#clock = clock;
     this.originalMaxAge = lifetime;
-    this.#expires = lifetime === null ? null : new Date(clock() + lifetime);
+    const given = originalMaxAge === undefined ? givenDate(settings as ExpressSessionCookieOptions) : null;
+    this.#expires = given ?? (lifetime === null ? null : new Date(clock() + lifetime));
   }
 
   get expires(): Date | null {
     return this.#expires;
   }
   set expires(value: Date | null | false | undefined) {
-    this.#changed = true;
-    this.#expires = value instanceof Date ? value : null;
+    const next = value instanceof Date ? value : null;
+    // Re-assigning the lifetime it already has (`expires = null` on a browser-session cookie) is
+    // no change: express-session sends no new Set-Cookie for it either.
+    if (next?.getTime() !== this.#expires?.getTime()) this.#changed = true;
+    this.#expires = next;
     this.originalMaxAge = this.#expires === null ? null : this.#expires.getTime() - this.#clock();
   }
 

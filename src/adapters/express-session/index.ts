@@ -13,7 +13,9 @@ import { loadRequest } from './load-request.js';
 import { MemoryStore, Store } from './memory-store.js';
 import { nextSafely } from './next-safely.js';
 import { type CompatSettings, type ExpressSessionOptions, resolveCompatOptions } from './options.js';
+import { withParsedCookie } from './parsed-cookies.js';
 import { COOKIE_FIELD, type CompatRequest, RequestState } from './request-state.js';
+import { StoreReadiness } from './store-readiness.js';
 import { SessionStoreView, sessionStoreView } from './store-view.js';
 
 export type { ExpressSessionStore } from './callback-store.js';
@@ -25,6 +27,8 @@ export { CompatCookie as Cookie, CompatCookie, CompatSession as Session, CompatS
 
 type ExpressLikeRequest = CompatRequest & {
   sessionStore?: unknown;
+  /** cookie-parser's parsed cookies, when it runs before the session. */
+  cookies?: unknown;
   secure?: boolean;
   ip?: string;
   app?: unknown;
@@ -52,6 +56,18 @@ function requestLike(req: ExpressLikeRequest, settings: CompatSettings): Request
     return { ...direct, remoteAddress, secure: encrypted || proto === 'https' };
   }
   return { ...direct, remoteAddress, secure: encrypted };
+}
+
+/**
+ * Whether the request's path is inside the cookie's `Path` (RFC 6265 §5.1.4 path-match, read as
+ * express-session reads it: a prefix of the original URL's path). Outside it the browser would
+ * never send the cookie back, so express-session leaves such requests without a session.
+ */
+function inCookiePath(req: ExpressLikeRequest & { originalUrl?: string }, path: string): boolean {
+  const url = req.originalUrl ?? req.url ?? '';
+  const query = url.indexOf('?');
+  // An empty request path is the root, as express-session (parseurl) reads it.
+  return ((query === -1 ? url : url.slice(0, query)) || '/').startsWith(path);
 }
 
 export interface SessionMiddleware {
@@ -88,11 +104,22 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
     : null;
   const absoluteTimeout = manager.options.absoluteTimeout;
   const storeView = sessionStoreView(new SessionStoreView(manager, COOKIE_FIELD, settings.maxAge), settings.appStore);
+  const readiness = new StoreReadiness(settings.appStore, (ready) => {
+    if (!ready) {
+      manager.emit({ type: 'store-error', reason: 'store-disconnected' });
+      warnOnce(
+        'CUSTOS_STORE_DISCONNECTED',
+        'the session store reported "disconnect": requests are served without req.session until it reports "connect" again, as with express-session. Check the store backend (Redis, Postgres, ...).',
+      );
+    }
+  });
   const middleware = function session(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) {
     const request = req as ExpressLikeRequest;
     // Like express-session: a session already on the request (nested routers) is left alone.
     if (request.session) return next();
-    const like = requestLike(request, settings);
+    // express-session gives no session outside the cookie's path, or while the store is disconnected.
+    if (!inCookiePath(request, settings.path) || !readiness.ready) return next();
+    const like = withParsedCookie(requestLike(request, settings), request.cookies, settings.cookieName);
     loadRequest(manager, settings, converter, like).then(
       ({ native, sawLegacy }) => {
         const loopbackRequest = isLoopbackHost(requestHost(like));

@@ -46,7 +46,7 @@ export class LegacyConverter {
   constructor(
     private readonly legacyStore: ExpressSessionStore,
     private readonly manager: SessionManager<Record<string, unknown>>,
-    private readonly secrets: readonly string[],
+    private readonly secrets: readonly (string | Buffer)[],
     private readonly defaultMaxAge: number | null,
     private readonly cookieField: string,
   ) {

@@ -9,7 +9,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * with the expected one in constant time (no early exit on the first differing byte), and every
  * secret is tried so the timing does not tell which one matched.
  */
-export function unsignLegacyCookie(raw: string, secrets: readonly string[]): string | null {
+export function unsignLegacyCookie(raw: string, secrets: readonly (string | Buffer)[]): string | null {
   const value = decode(raw);
   if (value === null || !value.startsWith('s:')) return null;
   const signed = value.slice(2);
@@ -31,7 +31,7 @@ export function looksLikeLegacyCookie(raw: string): boolean {
 }
 
 /** cookie-signature's `sign` without the value prefix (used by tests to write real legacy cookies too). */
-export function signature(id: string, secret: string): string {
+export function signature(id: string, secret: string | Buffer): string {
   return createHmac('sha256', secret).update(id).digest('base64').replace(/=+$/, '');
 }
 

@@ -58,12 +58,17 @@ export interface CustosExtensions {
   clearSiteData?: SessionOptions['clearSiteData'];
 }
 
+/** A signing secret: express-session accepts strings and Buffers alike. */
+export type Secret = string | Buffer;
+
 /** express-session's options, as documented in its README. */
 export interface ExpressSessionOptions {
-  /** One secret or a list, newest first. Under 32 bytes works (with a warning), except with `cookieStore()`. */
-  secret: string | readonly string[];
+  /** One secret or a list, newest first (strings or Buffers, as in express-session). Under 32 bytes works (with a warning), except with `cookieStore()`. */
+  secret: Secret | readonly Secret[];
   /** The cookie's name, as in express-session. @default 'connect.sid' */
   name?: string;
+  /** express-session's deprecated spelling of `name`; `name` wins when both are given. */
+  key?: string;
   cookie?: ExpressSessionCookieOptions;
   /** Ignored, with a warning: custos ids always come from the CSPRNG. */
   genid?: (req: unknown) => string;
@@ -97,7 +102,7 @@ export interface CompatSettings {
   /** Where express-session cookies are read for conversion (`name`). */
   readonly expressSessionName: string;
   /** The secrets as given: express-session signed its cookies with the raw strings. */
-  readonly rawSecrets: readonly string[];
+  readonly rawSecrets: readonly Secret[];
   /** Whether valid express-session cookies are converted (needs an express-session store). */
   readonly convert: boolean;
   /** Configuration warnings to raise once the manager exists (event + once-per-process warning). */
@@ -119,15 +124,25 @@ function isCustosStore(value: unknown): value is SessionStore {
   return typeof v === 'object' && v !== null && typeof v.create === 'function' && typeof v.patch === 'function';
 }
 
-function resolveSecrets(secret: unknown): string[] {
-  const list = typeof secret === 'string' ? [secret] : Array.isArray(secret) ? [...secret] : [];
-  if (list.length === 0 || list.some((s) => typeof s !== 'string' || s.length === 0)) {
-    throw refuse('INVALID_OPTION', 'session({ secret }) is required: a string or an array of strings, newest first.');
+const isSecret = (value: unknown): value is Secret =>
+  (typeof value === 'string' || Buffer.isBuffer(value)) && value.length > 0;
+
+function resolveSecrets(secret: unknown): Secret[] {
+  // express-session's wording, so that apps and tests matching on it keep working.
+  if (Array.isArray(secret) && secret.length === 0) {
+    throw refuse('INVALID_OPTION', 'secret option array must contain one or more strings');
+  }
+  const list: unknown[] = Array.isArray(secret) ? [...secret] : secret === undefined ? [] : [secret];
+  if (list.length === 0 || !list.every(isSecret)) {
+    throw refuse(
+      'INVALID_OPTION',
+      'session({ secret }) is required: a string or Buffer, or an array of them, newest first.',
+    );
   }
   return list;
 }
 
-const isShort = (secret: string) => Buffer.byteLength(secret) < MIN_SECRET_BYTES;
+const isShort = (secret: Secret) => Buffer.byteLength(secret) < MIN_SECRET_BYTES;
 
 /**
  * The keyring for the core. A secret under 32 bytes is kept working, since apps built on
@@ -137,13 +152,13 @@ const isShort = (secret: string) => Buffer.byteLength(secret) < MIN_SECRET_BYTES
  * a lookup). The core needs 32 bytes, so the short secret is expanded by SHA-256 under a fixed
  * label: that adds no entropy (hence the warning), it only gives the key its length.
  */
-function keyringSecrets(secrets: readonly string[]): Array<string | Buffer> {
+function keyringSecrets(secrets: readonly Secret[]): Array<string | Buffer> {
   return secrets.map((s) =>
     isShort(s) ? createHash('sha256').update('custos/express-session/short-secret\u0000').update(s).digest() : s,
   );
 }
 
-function shortSecretWarning(secrets: readonly string[], sealedCookie: boolean) {
+function shortSecretWarning(secrets: readonly Secret[], sealedCookie: boolean) {
   const short = secrets.map((s, i) => (isShort(s) ? i : -1)).filter((i) => i >= 0);
   if (short.length === 0) return null;
   const fix = `Generate a new one with \`npx custos secret generate\` and list it first (secret: [newSecret, oldSecret]); the old one then only verifies existing cookies and opens existing data.`;
@@ -198,6 +213,13 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
   if (typeof options !== 'object' || options === null) {
     throw refuse('INVALID_OPTION', 'session(options) needs an options object with at least `secret`.');
   }
+  // Shape checks first, worded as express-session words them, before the secret is looked at.
+  if (options.genid !== undefined && typeof options.genid !== 'function') {
+    throw refuse('INVALID_OPTION', 'genid option must be a function');
+  }
+  if (options.unset !== undefined && options.unset !== 'keep' && options.unset !== 'destroy') {
+    throw refuse('INVALID_OPTION', 'unset option must be "destroy" or "keep"');
+  }
   const secrets = resolveSecrets(options.secret);
   const cookie = options.cookie ?? {};
   if (cookie.httpOnly === false) {
@@ -211,12 +233,13 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
   const maxAge = resolveMaxAge(cookie);
   const ext = options.custos ?? {};
   const path = cookie.path ?? '/';
-  if (options.name !== undefined && (typeof options.name !== 'string' || options.name.length === 0)) {
+  const name = options.name ?? options.key;
+  if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
     throw refuse('INVALID_OPTION', 'name must be a non-empty cookie name.');
   }
   // `name` stays the cookie's name: other apps on the host, proxies and tests know it, and a
   // rollback to express-session finds its cookie where it left it. `__Host-` is opt-in (name it so).
-  const legacy = options.name ?? 'connect.sid';
+  const legacy = name ?? 'connect.sid';
   const cookieName = ext.cookieName ?? legacy;
   if (insecure && /^__(Host|Secure)-/.test(cookieName)) {
     throw refuse(
@@ -241,9 +264,6 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
       message:
         'session({ genid }) is ignored: custos session ids always come from the CSPRNG (128-bit handle plus a 256-bit secret), since custom generators are where predictable ids come from (OWASP Session Management). Remove the option; keep your own identifier as session data if you need one.',
     });
-  }
-  if (options.unset !== undefined && options.unset !== 'keep' && options.unset !== 'destroy') {
-    throw refuse('INVALID_OPTION', "unset must be 'keep' or 'destroy'.");
   }
   const store = options.store;
   let custosStore: SessionStore | undefined;

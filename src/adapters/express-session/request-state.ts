@@ -86,7 +86,7 @@ export class RequestState implements CompatOwner {
 
   async reload(): Promise<void> {
     if (!(await this.#native.reload())) {
-      throw new CustosError('SESSION_DESTROYED', 'failed to load session: it ended or was never saved');
+      throw new CustosError('SESSION_DESTROYED', 'failed to load session');
     }
     const data = this.#native.toJSON() as Record<string, unknown>;
     const object = this.#object as CompatSession;
@@ -109,11 +109,7 @@ export class RequestState implements CompatOwner {
       if (this.#settings.unset === 'destroy') await this.#native.destroy();
       this.#object = null;
     } else if (this.#object !== null) {
-      const changed = this.#write({ quietOverHttp: true });
-      // express-session re-sends the cookie when rolling, or when a session with a lifetime changed.
-      if (this.#settings.rolling || (changed && this.cookie.originalMaxAge !== null) || this.cookie.changed) {
-        this.#native.refreshCookie();
-      }
+      this.#refreshIf(this.#write({ quietOverHttp: true }));
     }
     await this.#native.commit();
   }
@@ -124,7 +120,7 @@ export class RequestState implements CompatOwner {
     // session now, so a new session's cookie is on this response; its record is stored before
     // the response ends, as always (unknown ids are never adopted if that write fails).
     if (!this.#committing && this.#object !== null && this.#req.session === this.#object) {
-      this.#write({ quietOverHttp: true });
+      this.#refreshIf(this.#write({ quietOverHttp: true }));
     }
     const now = this.#clock();
     const out = this.#native
@@ -156,6 +152,17 @@ export class RequestState implements CompatOwner {
           'cookie.secure: false: the session cookie was sent over plain HTTP without Secure, so anyone on the network path can read it and take over the session (OWASP Session Management: Secure attribute). Serve the app over HTTPS (behind a proxy: proxy: true or app.set("trust proxy", ...)) and remove secure: false.',
         );
       }
+    }
+  }
+
+  /**
+   * express-session re-sends the cookie when rolling, when a session with a lifetime changed, or
+   * when its lifetime was changed; decided wherever the headers are built (a streamed response
+   * builds them at its first chunk, before the end of the request).
+   */
+  #refreshIf(dataChanged: boolean): void {
+    if (this.#settings.rolling || (dataChanged && this.cookie.originalMaxAge !== null) || this.cookie.changed) {
+      this.#native.refreshCookie();
     }
   }
 
