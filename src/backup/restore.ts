@@ -1,5 +1,6 @@
 import { warnOnce } from '../core/warn-once.js';
 import type { SessionStore } from '../stores/contract.js';
+import { isRevocationRecord } from '../stores/cookie/revocation.js';
 import { type BackupSummary, readBackupRecords, verifyBackupFile } from './read.js';
 import { exportSessions, importSessions } from './sessions.js';
 import { consistentView } from './snapshot.js';
@@ -33,7 +34,10 @@ export async function backupStore(
 
 export interface RestoreResult extends BackupResult {
   readonly summary: BackupSummary;
-  /** With `keepRevocations`: backup records left out because the target holds no live session with that id. */
+  /**
+   * With `keepRevocations`: backup records left out because the target holds no live session with
+   * that id, or holds its own (newer) copy of a sealed-cookie revocation record.
+   */
   readonly skippedRevoked: number;
 }
 
@@ -84,6 +88,13 @@ export async function restoreStore(
   async function* live() {
     for await (const record of readBackupRecords(path, summary)) {
       if (record.expiresAt <= now) skippedExpired++;
+      else if (keep && isRevocationRecord(record)) {
+        // A sealed-cookie revocation record only moves forward ("not before" later, more ids
+        // ended): the target's own is never older than the backup's, so it stays. One the target
+        // lacks is restored, which can only refuse more cookies.
+        if ((await store.get(record.id)) === null) yield record;
+        else skippedRevoked++;
+      }
       // An absent id in the target is a logout, a revocation or an expiry there: keep it absent.
       else if (keep && (await store.get(record.id)) === null) skippedRevoked++;
       else yield record;

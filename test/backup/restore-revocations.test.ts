@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupStore, restoreStore } from '../../src/backup/index.js';
 import { hasWarned } from '../../src/core/warn-once.js';
 import type { SessionStore } from '../../src/stores/contract.js';
+import { CookieRevocation } from '../../src/stores/cookie/revocation.js';
 import { memoryStore } from '../../src/stores/memory/index.js';
 import { sqliteStore } from '../../src/stores/sqlite/index.js';
 import { makeRecord, makeSealedValue } from '../../src/testing/records.js';
@@ -47,6 +48,31 @@ describe.each(stores)('restoreStore and revocations on %s', (_name, open) => {
     expect((await restoreStore(store, file)).written).toBe(3);
     expect(await store.get(loggedOut.id)).toEqual(loggedOut);
     expect(hasWarned('restore-resurrects-revoked-sessions')).toBe(true);
+    await store.close();
+  });
+
+  it('keepRevocations never replaces a sealed-cookie revocation record with the backup’s older one', async () => {
+    const store = open();
+    let now = Date.now();
+    const revocation = new CookieRevocation(
+      store,
+      () => 3_600_000,
+      () => now,
+    );
+    await revocation.notBeforeAll(now);
+    const file = join(dir, `${Math.random().toString(36).slice(2)}.backup`);
+    await backupStore(store, file);
+    now += 60_000;
+    await revocation.notBeforeAll(now); // `custos sessions revoke --all` after the backup
+    const cookieBetween = { id: makeRecord().id, userId: 'alice', createdAt: now - 30_000 };
+    expect(await revocation.isRevoked(cookieBetween)).toBe(true);
+
+    await restoreStore(store, file, { keepRevocations: true });
+    expect((await store.get('nb-all'))?.fields.at).toBe(String(now));
+    expect(await revocation.isRevoked(cookieBetween)).toBe(true);
+    // Without the option the older record comes back: what the restore warning is about.
+    await restoreStore(store, file, { warn: false });
+    expect(await revocation.isRevoked(cookieBetween)).toBe(false);
     await store.close();
   });
 });
