@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { decodeBase64url } from '../crypto/base64url.js';
 import { safeEqual } from '../crypto/compare.js';
 
 /**
@@ -18,10 +19,10 @@ export function maskToken(secret: string): string {
 export function verifyMaskedToken(secret: string, submitted: string | undefined | null): boolean {
   if (typeof submitted !== 'string' || submitted.length === 0 || submitted.length > 256) return false;
   const raw = Buffer.from(secret, 'base64url');
-  const both = Buffer.from(submitted, 'base64url');
-  // Only the canonical encoding counts: base64url's unused low bits (and skipped characters)
-  // would otherwise let many different strings pass as one token.
-  if (both.length !== raw.length * 2 || both.toString('base64url') !== submitted) return false;
+  // Only the canonical encoding counts (the shared decoder): base64url's unused low bits and
+  // skipped characters would otherwise let many different strings pass as one token.
+  const both = decodeBase64url(submitted);
+  if (both === null || both.length !== raw.length * 2) return false;
   const unmasked = Buffer.alloc(raw.length);
   for (let i = 0; i < raw.length; i++) unmasked[i] = (both[i] as number) ^ (both[i + raw.length] as number);
   return safeEqual(unmasked, raw);
