@@ -1,6 +1,7 @@
 import { CustosError } from '../../errors.js';
 import type { StoredSession } from '../contract.js';
 import { isStoredSession } from '../contract.js';
+import { columnsToSession, sessionColumnValues } from '../sql-columns.js';
 import type { MysqlRow, SqlValue } from './pool.js';
 
 /**
@@ -17,22 +18,9 @@ export function idText(value: unknown): string {
   return text(value);
 }
 
-/**
- * BIGINT columns arrive as numbers (or strings with `supportBigNumbers`/`bigNumberStrings`);
- * epoch milliseconds fit a double exactly, so Number() is lossless for all of them.
- */
+/** BIGINT columns arrive as numbers (or strings with `supportBigNumbers`/`bigNumberStrings`). */
 export function rowToSession(row: MysqlRow): StoredSession {
-  return {
-    id: text(row.id),
-    verifier: text(row.verifier),
-    userId: row.user_id === null ? null : text(row.user_id),
-    createdAt: Number(row.created_at),
-    lastSeenAt: Number(row.last_seen_at),
-    authenticatedAt: row.authenticated_at === null ? null : Number(row.authenticated_at),
-    absoluteExpiresAt: Number(row.absolute_expires_at),
-    expiresAt: Number(row.expires_at),
-    fields: parseFields(row.fields),
-  };
+  return columnsToSession(row, { text, fields: parseFields });
 }
 
 /**
@@ -56,16 +44,7 @@ export function recordValues(record: StoredSession, what: string): SqlValue[] {
   if (!isStoredSession(record) || !isWellFormed(record)) {
     throw new CustosError('INVALID_RECORD', `mysqlStore: ${what} is not a session record`);
   }
-  return [
-    record.id,
-    record.verifier,
-    record.userId,
-    record.createdAt,
-    record.lastSeenAt,
-    record.authenticatedAt,
-    record.absoluteExpiresAt,
-    record.expiresAt,
-  ];
+  return sessionColumnValues(record);
 }
 
 /** A lone surrogate would be replaced by U+FFFD on its way to UTF-8: two handles could collide. */

@@ -1,37 +1,18 @@
 import type { SessionPatch, StoredSession } from '../contract.js';
+import { columnsToSession, sessionColumnValues } from '../sql-columns.js';
 import { decodeFields, encodeFields, encodeText } from './field-encoding.js';
 
-/**
- * bigint columns arrive as strings with pg's default parsers (or as numbers/bigints if the app
- * changed them); epoch milliseconds fit a double exactly, so Number() is lossless for all of them.
- */
+/** bigint columns arrive as strings with pg's default parsers (or as numbers/bigints if the app changed them). */
 export function rowToSession(row: Record<string, unknown>): StoredSession {
-  return {
-    id: String(row.id),
-    verifier: String(row.verifier),
-    userId: row.user_id === null ? null : String(row.user_id),
-    createdAt: Number(row.created_at),
-    lastSeenAt: Number(row.last_seen_at),
-    authenticatedAt: row.authenticated_at === null ? null : Number(row.authenticated_at),
-    absoluteExpiresAt: Number(row.absolute_expires_at),
-    expiresAt: Number(row.expires_at),
-    fields: decodeFields(JSON.parse(String(row.fields)) as Record<string, string>),
-  };
+  return columnsToSession(row, {
+    text: String,
+    fields: (value) => decodeFields(JSON.parse(String(value)) as Record<string, string>),
+  });
 }
 
 /** Bind parameters $1..$9 of the `create` statement. */
 export function createParams(record: StoredSession): unknown[] {
-  return [
-    record.id,
-    record.verifier,
-    record.userId,
-    record.createdAt,
-    record.lastSeenAt,
-    record.authenticatedAt,
-    record.absoluteExpiresAt,
-    record.expiresAt,
-    JSON.stringify(encodeFields(record.fields)),
-  ];
+  return [...sessionColumnValues(record), JSON.stringify(encodeFields(record.fields))];
 }
 
 /** One element of the JSON array the `importBatch` statement unpacks with jsonb_to_recordset. */
