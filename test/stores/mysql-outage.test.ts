@@ -1,4 +1,3 @@
-import net from 'node:net';
 import type { Pool } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCustosError } from '../../src/errors.js';
@@ -7,6 +6,7 @@ import { type MysqlStore, mysqlStore } from '../../src/stores/mysql/index.js';
 import { makeRecord, makeSealedValue } from '../../src/testing/records.js';
 import { dropTables, testPool, uniqueTable } from '../helpers/mysql.js';
 import { freePort } from '../helpers/ports.js';
+import { silentServer } from '../helpers/silent-server.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** Generous: the point is "rejects instead of hanging", not a speed claim. */
@@ -80,10 +80,8 @@ describe('mysql store: unreachable server', () => {
   });
 
   it('rejects through connectTimeout when the server accepts but never answers', async () => {
-    const sockets = new Set<net.Socket>();
-    const silent = net.createServer((socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const { port } = silent.address() as net.AddressInfo;
+    const silent = await silentServer();
+    const { port, sockets } = silent;
     const pool = testPool({ host: '127.0.0.1', port, connectTimeout: 300 });
     const store = mysqlStore({ pool, table });
     try {
@@ -93,8 +91,7 @@ describe('mysql store: unreachable server', () => {
     } finally {
       await store.close();
       await pool.end();
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => silent.close(() => resolve()));
+      await silent.close();
     }
   });
 

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredSession } from '../../src/stores/contract.js';
 import { postgresStore } from '../../src/stores/postgres/index.js';
 import { makeRecord } from '../../src/testing/records.js';
 import { freePort } from '../helpers/ports.js';
 import { dropSchema, terminateBackends, testPool, uniqueSchema } from '../helpers/postgres.js';
+import { silentServer } from '../helpers/silent-server.js';
 import { waitFor } from '../helpers/wait.js';
 
 const admin = testPool({ max: 2 });
@@ -39,10 +39,8 @@ describe('postgres store: unreachable server', () => {
   });
 
   it('rejects through connectionTimeoutMillis when the server accepts but never answers', async () => {
-    const sockets = new Set<net.Socket>();
-    const silent = net.createServer((socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const { port } = silent.address() as net.AddressInfo;
+    const silent = await silentServer();
+    const { port, sockets } = silent;
     const pool = testPool({ host: '127.0.0.1', port, connectionTimeoutMillis: 300 });
     const store = postgresStore({ pool, schema });
     try {
@@ -51,8 +49,7 @@ describe('postgres store: unreachable server', () => {
     } finally {
       await store.close();
       await pool.end();
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => silent.close(() => resolve()));
+      await silent.close();
     }
   });
 });
