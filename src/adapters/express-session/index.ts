@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { createSessions, type SessionManager } from '../../core/manager.js';
-import { StoreCaller } from '../../core/store-call.js';
 import { headerValue, isLoopbackHost, type RequestLike, requestHost } from '../../core/request.js';
+import { StoreCaller } from '../../core/store-call.js';
 import { warnOnce } from '../../core/warn-once.js';
 import { randomToken } from '../../crypto/random.js';
 import { commitOnEnd, sendSessionError, toRequestLike } from '../node-shared.js';

@@ -91,7 +91,7 @@ export class LegacyConverter {
     // the session is at least (now - that reset) old. That lower bound starts the absolute clock;
     // without it (a browser-session cookie) the conversion time does.
     const lastReset = originalMaxAge !== null && Number.isFinite(expires) ? expires - originalMaxAge : now;
-    const startedAt = Math.min(now, lastReset, typeof started === 'number' ? started : now);
+    const startedAt = Math.min(now, lastReset, typeof started === 'number' && Number.isFinite(started) ? started : now);
     const absoluteExpiresAt = startedAt + options.absoluteTimeout;
     if (absoluteExpiresAt <= now) {
       await this.#caller.call('destroy', () => callbackDestroy(this.legacyStore, sid));

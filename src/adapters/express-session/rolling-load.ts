@@ -56,7 +56,14 @@ export async function loadRolling(
       manager.emit({ type: 'expired-absolute', ip: request.remoteAddress, reason: 'rolling-deploy-record-too-old' });
       return fresh(sid);
     }
-    return { sid, cookieSid: sid, data: record.data, originalMaxAge: record.originalMaxAge, startedAt, clearCustosCookie };
+    return {
+      sid,
+      cookieSid: sid,
+      data: record.data,
+      originalMaxAge: record.originalMaxAge,
+      startedAt,
+      clearCustosCookie,
+    };
   }
   if (custos.value === null || looksLikeLegacyCookie(custos.value)) return fresh(null);
   return (await backToExpressSession(ctx, manager, request)) ?? fresh(null);

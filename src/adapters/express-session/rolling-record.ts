@@ -25,7 +25,10 @@ export interface LegacyRecordView {
 export function readLegacyRecord(raw: unknown, now: number): LegacyRecordView | null {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || 'custos' in raw) return null;
   const { cookie, [STARTED_FIELD]: started, ...data } = raw as Record<string, unknown>;
-  const c = (typeof cookie === 'object' && cookie !== null ? cookie : {}) as { originalMaxAge?: unknown; expires?: unknown };
+  const c = (typeof cookie === 'object' && cookie !== null ? cookie : {}) as {
+    originalMaxAge?: unknown;
+    expires?: unknown;
+  };
   const expires = typeof c.expires === 'string' ? Date.parse(c.expires) : Number.NaN;
   if (expires <= now) return null;
   return {

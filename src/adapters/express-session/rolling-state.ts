@@ -193,7 +193,10 @@ export class RollingState implements CompatOwner, CommittableSession {
       // express-session with resave: false touches an unchanged session so the store's TTL follows the cookie.
       const touch = store.touch;
       if (touch && this.cookie.originalMaxAge !== null) {
-        await this.#call('touch', () => new Promise<void>((ok, fail) => touch.call(store, sid, record, (e) => (e ? fail(e) : ok()))));
+        await this.#call(
+          'touch',
+          () => new Promise<void>((ok, fail) => touch.call(store, sid, record, (e) => (e ? fail(e) : ok()))),
+        );
       }
       return;
     }
