@@ -8,7 +8,7 @@ import { type CompatOwner, CompatSession, snapshotOf } from './compat-session.js
 import { applyCookieLifetime, CompatCookie } from './cookie.js';
 import { signLegacyCookie } from './legacy-cookie.js';
 import type { CompatSettings } from './options.js';
-import type { CompatRequest, RequestHooks } from './request-state.js';
+import { type CompatRequest, hasUser, LOGIN_WITHOUT_REGENERATE, type RequestHooks } from './request-state.js';
 import { legacyRecord, readLegacyRecord } from './rolling-record.js';
 
 /** What every rolling-mode request shares: the app's express-session store and the limits. */
@@ -61,6 +61,9 @@ export class RollingState implements CompatOwner, CommittableSession {
   /** The record the browser's cookie names was deleted in this request (logout): clear the cookie. */
   #cookieRecordGone = false;
   #committing = false;
+  #regenerated = false;
+  /** The request arrived with a stored session (so a login in it could keep a planted id). */
+  readonly #hadSession: boolean;
   cookie: CompatCookie;
 
   constructor(ctx: RollingContext, req: CompatRequest, hooks: RequestHooks, start: RollingStart) {
@@ -71,6 +74,7 @@ export class RollingState implements CompatOwner, CommittableSession {
     this.#clearCustos = start.clearCustosCookie;
     this.#sid = start.sid;
     this.#stored = start.sid !== null;
+    this.#hadSession = start.sid !== null;
     this.#startedAt = start.startedAt;
     // A fresh cookie restarts the lifetime from now, as express-session's `touch()` on every load.
     this.cookie = new CompatCookie(ctx.settings, start.originalMaxAge, ctx.clock);
@@ -89,6 +93,7 @@ export class RollingState implements CompatOwner, CommittableSession {
   /** express-session's regenerate: the old record deleted, a new id and empty data (OWASP: renew the id on login). */
   async regenerate(): Promise<void> {
     await this.#destroyRecord();
+    this.#regenerated = true;
     this.#sid = mintLegacyId();
     this.#startedAt = this.#ctx.clock();
     this.cookie = new CompatCookie(this.#ctx.settings, this.#ctx.settings.maxAge, this.#ctx.clock);
@@ -184,6 +189,10 @@ export class RollingState implements CompatOwner, CommittableSession {
     if (object === null) return;
     const snapshot = snapshotOf(object);
     const changed = !sameSnapshot(snapshot, this.#snapshot) || this.cookie.changed;
+    // Session fixation (OWASP Session Management: renew the id on authentication): said, as in the default mode.
+    if (this.#hadSession && !this.#regenerated && !hasUser(this.#snapshot) && hasUser(snapshot)) {
+      this.#hooks.warn(...LOGIN_WITHOUT_REGENERATE);
+    }
     const { store, settings } = this.#ctx;
     if (!force && !changed && !(this.#stored || settings.manager.saveUninitialized === true)) return;
     this.#sid ??= mintLegacyId();
