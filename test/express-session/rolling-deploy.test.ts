@@ -191,6 +191,22 @@ describe('custos.rollingDeploy: what it says and what it still enforces', () => 
     );
   });
 
+  it('gives a session express-session started a start on first sight, and ends it at the absolute timeout', async () => {
+    const store = new expressSession.MemoryStore() as unknown as ExpressSessionStore;
+    const clock = manualClock(Date.now());
+    const { old, rolling } = await fleet(store, { clock });
+    const b = browserOf();
+    await b.post(old, '/login', { username: 'fay', password: 'fay-password' });
+    const sid = legacyId(b.jar.cookies.get('connect.sid'));
+    expect(await stored(store, sid)).not.toHaveProperty('$custosStartedAt');
+    // A read-only request still records the start, so the limit does not restart on every request.
+    expect((await b.get(rolling, '/me')).body).toEqual({ user: 'fay' });
+    expect(await stored(store, sid)).toHaveProperty('$custosStartedAt', clock());
+    clock.advance(13 * 3_600_000);
+    expect((await b.get(rolling, '/me')).body).toEqual({ user: null });
+    expect((await b.get(old, '/me')).body).toEqual({ user: null });
+  });
+
   it('ends a session past the absolute timeout on read, for both sides (the record is deleted)', async () => {
     const store = new expressSession.MemoryStore() as unknown as ExpressSessionStore;
     const clock = manualClock(Date.now());

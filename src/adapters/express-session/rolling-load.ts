@@ -50,7 +50,7 @@ export async function loadRolling(
     const raw = await ctx.caller.call('get', () => callbackGet(ctx.store, sid));
     const record = readLegacyRecord(raw, now);
     if (record === null) return fresh(sid);
-    const startedAt = record.startedAt ?? now;
+    const startedAt = record.startedAt ?? record.startedBefore;
     if (startedAt + manager.options.absoluteTimeout <= now) {
       await ctx.caller.call('destroy', () => callbackDestroy(ctx.store, sid));
       manager.emit({ type: 'expired-absolute', ip: request.remoteAddress, reason: 'rolling-deploy-record-too-old' });
@@ -62,6 +62,7 @@ export async function loadRolling(
       data: record.data,
       originalMaxAge: record.originalMaxAge,
       startedAt,
+      stampStart: record.startedAt === null,
       clearCustosCookie,
     };
   }

@@ -15,6 +15,12 @@ export interface LegacyRecordView {
   readonly originalMaxAge: number | null;
   /** The session's start when the record carries one (written in rolling mode), else null. */
   readonly startedAt: number | null;
+  /**
+   * A lower bound of the start for a record express-session wrote: it resets `expires` to
+   * now + originalMaxAge whenever it touches the cookie, so the session began no later than that
+   * reset (the conversion reads it the same way); `now` for a browser-session cookie.
+   */
+  readonly startedBefore: number;
 }
 
 /**
@@ -31,9 +37,12 @@ export function readLegacyRecord(raw: unknown, now: number): LegacyRecordView | 
   };
   const expires = typeof c.expires === 'string' ? Date.parse(c.expires) : Number.NaN;
   if (expires <= now) return null;
+  const originalMaxAge = typeof c.originalMaxAge === 'number' ? c.originalMaxAge : null;
+  const lastReset = originalMaxAge !== null && Number.isFinite(expires) ? expires - originalMaxAge : now;
   return {
     data,
-    originalMaxAge: typeof c.originalMaxAge === 'number' ? c.originalMaxAge : null,
+    originalMaxAge,
+    startedBefore: Math.min(now, lastReset),
     startedAt: typeof started === 'number' && Number.isFinite(started) ? started : null,
   };
 }

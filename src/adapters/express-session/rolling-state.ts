@@ -29,6 +29,8 @@ export interface RollingStart {
   readonly data: Record<string, unknown>;
   readonly originalMaxAge: number | null;
   readonly startedAt: number;
+  /** The record does not carry `startedAt` yet (written by express-session): store it with this request. */
+  readonly stampStart?: boolean;
   /** The browser also holds a custos cookie under another name: clear it. */
   readonly clearCustosCookie: boolean;
 }
@@ -62,6 +64,7 @@ export class RollingState implements CompatOwner, CommittableSession {
   #cookieRecordGone = false;
   #committing = false;
   #regenerated = false;
+  #stampStart: boolean;
   /** The request arrived with a stored session (so a login in it could keep a planted id). */
   readonly #hadSession: boolean;
   cookie: CompatCookie;
@@ -75,6 +78,7 @@ export class RollingState implements CompatOwner, CommittableSession {
     this.#sid = start.sid;
     this.#stored = start.sid !== null;
     this.#hadSession = start.sid !== null;
+    this.#stampStart = start.stampStart === true;
     this.#startedAt = start.startedAt;
     // A fresh cookie restarts the lifetime from now, as express-session's `touch()` on every load.
     this.cookie = new CompatCookie(ctx.settings, start.originalMaxAge, ctx.clock);
@@ -188,7 +192,7 @@ export class RollingState implements CompatOwner, CommittableSession {
     const object = this.#object;
     if (object === null) return;
     const snapshot = snapshotOf(object);
-    const changed = !sameSnapshot(snapshot, this.#snapshot) || this.cookie.changed;
+    const changed = !sameSnapshot(snapshot, this.#snapshot) || this.cookie.changed || this.#stampStart;
     // Session fixation (OWASP Session Management: renew the id on authentication): said, as in the default mode.
     if (this.#hadSession && !this.#regenerated && !hasUser(this.#snapshot) && hasUser(snapshot)) {
       this.#hooks.warn(...LOGIN_WITHOUT_REGENERATE);
@@ -211,6 +215,7 @@ export class RollingState implements CompatOwner, CommittableSession {
     }
     await this.#call('set', () => callbackSet(store, sid, record));
     this.#stored = true;
+    this.#stampStart = false;
     this.#snapshot = snapshot;
     if (this.cookie.originalMaxAge !== null) this.#wroteWithLifetime = true;
   }
@@ -224,7 +229,8 @@ export class RollingState implements CompatOwner, CommittableSession {
   }
 
   #changed(): boolean {
-    return this.#object !== null && (!sameSnapshot(snapshotOf(this.#object), this.#snapshot) || this.cookie.changed);
+    if (this.#object === null) return false;
+    return !sameSnapshot(snapshotOf(this.#object), this.#snapshot) || this.cookie.changed || this.#stampStart;
   }
 
   #secure(): boolean {
