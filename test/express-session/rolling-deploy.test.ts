@@ -148,6 +148,24 @@ describe.each(backends)('custos.rollingDeploy next to real express-session on $l
     expect((await browserOf(custosJar).get(custosOnly, '/me')).body).toEqual({ user: null });
   });
 
+  it("a rollback of a browser's parallel requests makes one express-session copy, and signs nobody out", async () => {
+    const store = backend.make('rollback-parallel');
+    const { old, rolling, custosOnly } = await fleet(store);
+    const b = browserOf();
+    await b.post(custosOnly, '/login', { username: 'gus', password: 'gus-password' });
+    const header = b.jar.header();
+    const responses = await Promise.all(
+      [0, 1, 2].map(() => request(rolling).post('/cart').set('cookie', header).type('form').send({})),
+    );
+    const ids = new Set(
+      responses.map((r) => legacyId(/connect\.sid=([^;]+)/.exec(String(r.headers['set-cookie']))?.[1])),
+    );
+    expect([...ids].filter((id) => id !== '')).toHaveLength(1);
+    for (const r of responses) b.jar.take(r.headers);
+    expect((await b.get(old, '/me')).body).toEqual({ user: 'gus' });
+    expect((await b.get(old, '/cart')).body.length).toBeGreaterThanOrEqual(1);
+  });
+
   it('turning the mode off converts each session to custos on its next request, as without the mode', async () => {
     const store = backend.make('off');
     const { old, rolling, custosOnly } = await fleet(store);

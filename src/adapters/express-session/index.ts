@@ -110,7 +110,7 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
   if (settings.rollingDeploy && isExpressSessionStore(settings.appStore)) {
     const { storeTimeout, onEvent } = manager.options;
     const caller = new StoreCaller(storeTimeout, onEvent, clock);
-    rolling = { store: settings.appStore, settings, caller, clock };
+    rolling = { store: settings.appStore, settings, caller, clock, rollbacks: new Map() };
     warn('CUSTOS_ROLLING_DEPLOY', 'rolling-deploy-plaintext-sessions', ROLLING_DEPLOY_WARNING);
   }
   const storeView = sessionStoreView(new SessionStoreView(manager, COOKIE_FIELD, settings.maxAge), settings.appStore);

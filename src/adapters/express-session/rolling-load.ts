@@ -67,7 +67,34 @@ export async function loadRolling(
     };
   }
   if (custos.value === null || looksLikeLegacyCookie(custos.value)) return fresh(null);
-  return (await backToExpressSession(ctx, manager, request)) ?? fresh(null);
+  const shared = await sharedRollback(ctx, custos.value, () => backToExpressSession(ctx, manager, request));
+  // Each request gets its own copy of the data: nested objects must not be shared between requests.
+  return shared === null ? fresh(null) : { ...shared, data: JSON.parse(JSON.stringify(shared.data)) };
+}
+
+/**
+ * A browser sends its parallel requests (page, XHRs) with the same custos cookie before the first
+ * response replaces it: for this long they share the one express-session copy, instead of the
+ * later ones finding the custos session deleted and starting an empty one (a sign-out).
+ */
+const SHARED_ROLLBACK_MS = 5_000;
+
+function sharedRollback(
+  ctx: RollingContext,
+  cookie: string,
+  convert: () => Promise<RollingStart | null>,
+): Promise<RollingStart | null> {
+  const now = ctx.clock();
+  const recent = ctx.rollbacks.get(cookie);
+  if (recent && now - recent.at < SHARED_ROLLBACK_MS) return recent.work;
+  const entry = { work: convert(), at: now };
+  ctx.rollbacks.set(cookie, entry);
+  const forget = () => {
+    if (ctx.rollbacks.get(cookie) === entry) ctx.rollbacks.delete(cookie);
+  };
+  // unref: a pending clean-up never keeps the process alive.
+  entry.work.then(() => setTimeout(forget, SHARED_ROLLBACK_MS).unref(), forget);
+  return entry.work;
 }
 
 /** Rollback: the custos session behind the request's custos cookie, re-stored as an express-session record. */

@@ -18,6 +18,8 @@ export interface RollingContext {
   /** The same time limit and `store-error` events as every other store call. */
   readonly caller: StoreCaller;
   readonly clock: () => number;
+  /** Rollbacks in flight or just done, by custos cookie: a browser's parallel requests share one (see rolling-load.ts). */
+  readonly rollbacks: Map<string, { work: Promise<RollingStart | null>; at: number }>;
 }
 
 /** The session a rolling-mode request starts with. */
