@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { createSessions, type SessionManager } from '../../core/manager.js';
 import { headerValue, isLoopbackHost, type RequestLike, requestHost } from '../../core/request.js';
+import { StoreCaller } from '../../core/store-call.js';
 import { warnOnce } from '../../core/warn-once.js';
 import { randomToken } from '../../crypto/random.js';
 import { commitOnEnd, sendSessionError, toRequestLike } from '../node-shared.js';
@@ -15,6 +16,8 @@ import { nextSafely } from './next-safely.js';
 import { type CompatSettings, type ExpressSessionOptions, resolveCompatOptions } from './options.js';
 import { withParsedCookie } from './parsed-cookies.js';
 import { COOKIE_FIELD, type CompatRequest, RequestState } from './request-state.js';
+import { loadRolling, ROLLING_DEPLOY_WARNING } from './rolling-load.js';
+import { type RollingContext, RollingState } from './rolling-state.js';
 import { StoreReadiness } from './store-readiness.js';
 import { SessionStoreView, sessionStoreView } from './store-view.js';
 
@@ -103,6 +106,13 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
     ? new LegacyConverter(legacyStore, manager, settings.rawSecrets, settings.maxAge, COOKIE_FIELD)
     : null;
   const absoluteTimeout = manager.options.absoluteTimeout;
+  let rolling: RollingContext | null = null;
+  if (settings.rollingDeploy && isExpressSessionStore(settings.appStore)) {
+    const { storeTimeout, onEvent } = manager.options;
+    const caller = new StoreCaller(storeTimeout, onEvent, clock);
+    rolling = { store: settings.appStore, settings, caller, clock, rollbacks: new Map() };
+    warn('CUSTOS_ROLLING_DEPLOY', 'rolling-deploy-plaintext-sessions', ROLLING_DEPLOY_WARNING);
+  }
   const storeView = sessionStoreView(new SessionStoreView(manager, COOKIE_FIELD, settings.maxAge), settings.appStore);
   const readiness = new StoreReadiness(settings.appStore, (ready) => {
     if (!ready) {
@@ -120,6 +130,7 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
     // express-session gives no session outside the cookie's path, or while the store is disconnected.
     if (!inCookiePath(request, settings.path) || !readiness.ready) return next();
     const like = withParsedCookie(requestLike(request, settings), request.cookies, settings.cookieName);
+    if (rolling) return serveRolling(rolling, like, request, res, next);
     loadRequest(manager, settings, converter, like).then(
       ({ native, sawLegacy }) => {
         const loopbackRequest = isLoopbackHost(requestHost(like));
@@ -143,6 +154,35 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
       },
     );
   } as SessionMiddleware;
+  /** `custos.rollingDeploy`: the session is the express-session record itself (see rolling-state.ts). */
+  const serveRolling = (
+    ctx: RollingContext,
+    like: RequestLike,
+    request: ExpressLikeRequest,
+    res: ServerResponse,
+    next: (error?: unknown) => void,
+  ) => {
+    loadRolling(ctx, manager, like).then(
+      (start) => {
+        const loopbackRequest = isLoopbackHost(requestHost(like));
+        const hooks = { absoluteTimeout, warn, secureRequest: like.secure, loopbackRequest };
+        const state = new RollingState(ctx, request, hooks, start);
+        request.sessionStore = settings.appStore;
+        request.session = state.session;
+        let placeholder: string | undefined;
+        Object.defineProperty(request, 'sessionID', {
+          get: () => state.handle ?? (placeholder ??= randomToken(16)),
+          configurable: true,
+          enumerable: true,
+        });
+        commitOnEnd(res, state);
+        nextSafely(next, res);
+      },
+      (error: unknown) => {
+        if (!sendSessionError(res, error)) nextSafely(next, res, error);
+      },
+    );
+  };
   Object.defineProperty(middleware, 'manager', { value: manager, enumerable: true });
   return middleware;
 }

@@ -6,6 +6,7 @@ import { mintToken, serializeToken } from '../../core/token.js';
 import { randomToken } from '../../crypto/random.js';
 import { callbackDestroy, callbackGet, type ExpressSessionStore } from './callback-store.js';
 import { unsignLegacyCookie } from './legacy-cookie.js';
+import { STARTED_FIELD } from './rolling-record.js';
 
 /** What a request tells the converter about its client. */
 export interface LegacyClient {
@@ -81,7 +82,8 @@ export class LegacyConverter {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || 'custos' in raw) return null;
     const { options } = this.manager;
     const now = options.clock();
-    const { cookie, ...data } = raw;
+    // A record kept in rolling-deploy mode says when its session began; it is not session data.
+    const { cookie, [STARTED_FIELD]: started, ...data } = raw;
     const originalMaxAge = typeof cookie?.originalMaxAge === 'number' ? cookie.originalMaxAge : null;
     const expires = typeof cookie?.expires === 'string' ? Date.parse(cookie.expires) : Number.NaN;
     if (expires <= now) return null; // expired; the store was merely late to remove it
@@ -89,7 +91,7 @@ export class LegacyConverter {
     // the session is at least (now - that reset) old. That lower bound starts the absolute clock;
     // without it (a browser-session cookie) the conversion time does.
     const lastReset = originalMaxAge !== null && Number.isFinite(expires) ? expires - originalMaxAge : now;
-    const startedAt = Math.min(now, lastReset);
+    const startedAt = Math.min(now, lastReset, typeof started === 'number' && Number.isFinite(started) ? started : now);
     const absoluteExpiresAt = startedAt + options.absoluteTimeout;
     if (absoluteExpiresAt <= now) {
       await this.#caller.call('destroy', () => callbackDestroy(this.legacyStore, sid));

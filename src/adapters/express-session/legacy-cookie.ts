@@ -30,6 +30,11 @@ export function looksLikeLegacyCookie(raw: string): boolean {
   return raw.startsWith('s:') || raw.startsWith('s%3A') || raw.startsWith('s%3a');
 }
 
+/** An express-session cookie value for `id` (`s:<id>.<signature>`, before URL-encoding), as express-session signs it: with the first secret. */
+export function signLegacyCookie(id: string, secret: string | Buffer): string {
+  return `s:${id}.${signature(id, secret)}`;
+}
+
 /** cookie-signature's `sign` without the value prefix (used by tests to write real legacy cookies too). */
 export function signature(id: string, secret: string | Buffer): string {
   return createHmac('sha256', secret).update(id).digest('base64').replace(/=+$/, '');

@@ -49,6 +49,17 @@ export interface CustosExtensions {
    * first time it is seen (new id, same data, old record deleted). @default true
    */
   convertExpressSessions?: boolean;
+  /**
+   * Migration mode for a rolling deploy (or a rollback) while express-session instances share
+   * `store` with this one: sessions stay express-session sessions (its `s:<id>.<sig>` cookie
+   * under `name`, its plain `{ cookie, ...data }` record through the store's `set`), so requests
+   * may alternate between old and new instances without anyone being signed out; a custos cookie
+   * is turned back into an express-session one. Session data then sits in plaintext in the store
+   * and ids are unhashed (a once-per-process warning says so). Turn it off once no instance runs
+   * express-session: each session is converted to custos on its next request. Needs an
+   * express-session store. @default false
+   */
+  rollingDeploy?: boolean;
   /** Proxies whose `X-Forwarded-*` headers are believed; overrides `proxy` and Express's `trust proxy`. */
   trustedProxies?: TrustedProxies;
   onEvent?: SessionOptions['onEvent'];
@@ -105,6 +116,8 @@ export interface CompatSettings {
   readonly rawSecrets: readonly Secret[];
   /** Whether valid express-session cookies are converted (needs an express-session store). */
   readonly convert: boolean;
+  /** `custos.rollingDeploy`: sessions are served from express-session records, in its format. */
+  readonly rollingDeploy: boolean;
   /** Configuration warnings to raise once the manager exists (event + once-per-process warning). */
   readonly warnings: ReadonlyArray<{ code: string; reason: string; message: string }>;
   readonly cookieName: string;
@@ -279,6 +292,12 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
         'proxy: true believes X-Forwarded-Proto from any client, as in express-session: a client that reaches the app directly over plain HTTP can claim HTTPS, and custos then issues and accepts the session cookie on that connection. List your proxies to believe them alone: custos: { trustedProxies: [...] }, or use Express\'s app.set("trust proxy", ...) and drop proxy: true.',
     });
   }
+  if (ext.rollingDeploy === true && !isExpressSessionStore(store)) {
+    throw refuse(
+      'INVALID_OPTION',
+      'custos.rollingDeploy needs the express-session store your express-session instances use (connect-redis, connect-pg-simple, ...): pass it as `store`, or remove custos.rollingDeploy.',
+    );
+  }
   const shortWarning = shortSecretWarning(secrets, custosStore !== undefined && isCookieStore(custosStore));
   if (shortWarning) warnings.push(shortWarning);
   const manager: SessionOptions = {
@@ -309,6 +328,7 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
     insecureCookie: insecure,
     rawSecrets: secrets,
     convert: ext.convertExpressSessions !== false && store !== undefined && store !== null && !isCustosStore(store),
+    rollingDeploy: ext.rollingDeploy === true,
     warnings,
     cookieName,
     path,

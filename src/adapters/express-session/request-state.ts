@@ -195,11 +195,7 @@ export class RequestState implements CompatOwner {
   #checkLogin(object: CompatSession): void {
     if (!this.#hadSession || this.#regenerated) return;
     if (hasUser(this.#snapshot) || !hasUser(snapshotOf(object))) return;
-    this.#hooks.warn(
-      'CUSTOS_LOGIN_WITHOUT_REGENERATE',
-      'login-without-regenerate',
-      'a session gained a user (req.session.user, userId or passport.user) without req.session.regenerate(): it keeps the id it had before the login, so an id planted by an attacker (session fixation) is now signed in. Call req.session.regenerate() before storing the user (passport 0.6+ does this itself in req.login).',
-    );
+    this.#hooks.warn(...LOGIN_WITHOUT_REGENERATE);
   }
 
   /** A per-session lifetime beyond the absolute limit is capped by it (checklist CK-06); say so. */
@@ -220,8 +216,15 @@ export class RequestState implements CompatOwner {
   }
 }
 
+/** The `config-warning` of a login that keeps the pre-login id (code, event reason, message). */
+export const LOGIN_WITHOUT_REGENERATE = [
+  'CUSTOS_LOGIN_WITHOUT_REGENERATE',
+  'login-without-regenerate',
+  'a session gained a user (req.session.user, userId or passport.user) without req.session.regenerate(): it keeps the id it had before the login, so an id planted by an attacker (session fixation) is now signed in. Call req.session.regenerate() before storing the user (passport 0.6+ does this itself in req.login).',
+] as const;
+
 /** Whether stored data (key → JSON) names a signed-in user the usual ways. */
-function hasUser(snapshot: ReadonlyMap<string, string>): boolean {
+export function hasUser(snapshot: ReadonlyMap<string, string>): boolean {
   if (snapshot.has('user') || snapshot.has('userId')) return true;
   const passport = snapshot.get('passport');
   if (passport === undefined) return false;

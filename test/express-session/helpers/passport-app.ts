@@ -42,6 +42,12 @@ export function passportApp(session: SessionFactory, options: Record<string, unk
   app.get('/me', (req, res) => {
     res.json({ user: ((req as unknown as { user?: unknown }).user as { name?: string } | undefined)?.name ?? null });
   });
+  // passport 0.6+: logout clears the user and regenerates the session (a new id, the old record deleted).
+  app.post('/logout', (req, res, next) => {
+    (req as unknown as { logout(done: (error?: unknown) => void): void }).logout((error) =>
+      error ? next(error) : res.json({ user: null }),
+    );
+  });
   app.post('/cart', (req, res) => {
     const s = (req as unknown as { session: { cart?: string[] } }).session;
     s.cart = [...(s.cart ?? []), 'book'];
