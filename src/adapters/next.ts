@@ -1,6 +1,7 @@
 import type { SessionManager } from '../core/manager.js';
 import type { RequestLike } from '../core/request.js';
 import type { Session } from '../core/session.js';
+import { INTERNAL } from '../core/internal-fields.js';
 import { CustosError } from '../errors.js';
 
 // Route handlers get a real Fetch `Request`: the Fetch adapter serves them as it is.
@@ -59,6 +60,26 @@ export function readSession<D extends object>(
   options: NextSessionOptions = {},
 ): Promise<Session<D>> {
   return manager.load(requestFromHeaders(headers, 'GET', options));
+}
+
+/**
+ * A CSRF token a server component can put in a form without writing anything, or null when none
+ * exists yet: the session's own token once it has one (every `sessionAction` makes sure it does),
+ * else, before login, the pre-session token when the visitor cookie it is bound to is already
+ * there. On null, take the token from a route handler (`manager.csrfToken(session)` in
+ * `withSessions`), which can set that cookie.
+ */
+export function readCsrfToken<D extends object>(
+  manager: SessionManager<D>,
+  session: Session<D>,
+  headers: NextHeaders,
+  options: NextSessionOptions = {},
+): string | null {
+  if (typeof session.internalGet(INTERNAL.csrf) === 'string') return manager.csrfToken(session);
+  // Checklist CSRF-03: once a user is attached only the session-bound token counts.
+  if (session.userId !== null) return null;
+  const preSession = manager.preSessionCsrf(requestFromHeaders(headers, 'GET', options));
+  return preSession.setCookie === null ? preSession.token : null;
 }
 
 export interface ActionContext extends NextSessionOptions {
