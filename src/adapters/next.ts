@@ -1,7 +1,7 @@
+import { INTERNAL } from '../core/internal-fields.js';
 import type { SessionManager } from '../core/manager.js';
 import type { RequestLike } from '../core/request.js';
 import type { Session } from '../core/session.js';
-import { INTERNAL } from '../core/internal-fields.js';
 import { CustosError } from '../errors.js';
 
 // Route handlers get a real Fetch `Request`: the Fetch adapter serves them as it is.
@@ -38,7 +38,11 @@ export interface NextSessionOptions {
 }
 
 /** The core's view of the request a server component or Server Action runs for. */
-export function requestFromHeaders(headers: NextHeaders, method: string, options: NextSessionOptions = {}): RequestLike {
+export function requestFromHeaders(
+  headers: NextHeaders,
+  method: string,
+  options: NextSessionOptions = {},
+): RequestLike {
   const secure = options.secure ?? false;
   const host = headers.get('host') ?? 'localhost';
   return { method, url: `${secure ? 'https' : 'http'}://${host}/`, headers, secure };

@@ -44,13 +44,11 @@ async function start(app: string, env: Record<string, string>): Promise<string> 
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
-  await waitFor(
-    `next start on ${origin}`,
-    async () => (await fetch(`${origin}/api/counter`)).ok,
-    60_000,
-  ).catch((error) => {
-    throw new Error(`${error.message}\n${output}`);
-  });
+  await waitFor(`next start on ${origin}`, async () => (await fetch(`${origin}/api/counter`)).ok, 60_000).catch(
+    (error) => {
+      throw new Error(`${error.message}\n${output}`);
+    },
+  );
   return origin;
 }
 
