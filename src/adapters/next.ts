@@ -2,10 +2,9 @@ import { INTERNAL } from '../core/internal-fields.js';
 import type { SessionManager } from '../core/manager.js';
 import type { RequestLike } from '../core/request.js';
 import type { Session } from '../core/session.js';
+import { warnOnce } from '../core/warn-once.js';
 import { CustosError } from '../errors.js';
-
-// Route handlers get a real Fetch `Request`: the Fetch adapter serves them as it is.
-export { loadSession, withSessions } from './fetch.js';
+import { sessionErrorResponse, withSessionHeaders } from './fetch.js';
 
 /** What `await headers()` from `next/headers` gives (typed by shape: custos does not import next). */
 export interface NextHeaders {
@@ -37,15 +36,54 @@ export interface NextSessionOptions {
   secure?: boolean;
 }
 
-/** The core's view of the request a server component or Server Action runs for. */
+/** The core's view of the request a server component, Server Action or route handler runs for. */
 export function requestFromHeaders(
   headers: NextHeaders,
   method: string,
   options: NextSessionOptions = {},
 ): RequestLike {
   const secure = options.secure ?? false;
+  if (!secure) noteForwardedHttps(headers.get('x-forwarded-proto'));
   const host = headers.get('host') ?? 'localhost';
   return { method, url: `${secure ? 'https' : 'http'}://${host}/`, headers, secure };
+}
+
+function noteForwardedHttps(proto: string | null): void {
+  if (!proto?.toLowerCase().includes('https')) return;
+  warnOnce(
+    'custos-next-forwarded-https',
+    'custos/next: X-Forwarded-Proto says https but { secure: true } was not passed, so requests count as plain HTTP and no session cookie is set or accepted (except on localhost). Behind a TLS-terminating proxy, pass { secure: true } to readSession, sessionAction and withSessions; Next gives server code no peer address, so custos cannot check who set that header.',
+  );
+}
+
+/**
+ * A route handler (`app/.../route.ts`) with the session: loaded before it runs, committed
+ * before the `Response` is returned, cookie and headers added to it. As `withSessions` from
+ * `custos/fetch`, with `secure` in place of a peer address Next does not give.
+ *
+ * @example
+ * export const POST = withSessions(manager, async (request, session) => {
+ *   session.set('visits', (session.get('visits') ?? 0) + 1);
+ *   return Response.json({ visits: session.get('visits') });
+ * });
+ */
+export function withSessions<D extends object, A extends unknown[] = []>(
+  manager: SessionManager<D>,
+  handler: (request: Request, session: Session<D>, ...rest: A) => Response | Promise<Response>,
+  options: NextSessionOptions = {},
+): (request: Request, ...rest: A) => Promise<Response> {
+  return async function nextRouteHandler(request: Request, ...rest: A): Promise<Response> {
+    try {
+      const session = await manager.load(requestFromHeaders(request.headers, request.method, options));
+      const response = await handler(request, session, ...rest);
+      await session.commit();
+      return withSessionHeaders(response, session.responseHeaders());
+    } catch (error) {
+      const answer = sessionErrorResponse(error);
+      if (answer) return answer;
+      throw error;
+    }
+  };
 }
 
 /**
