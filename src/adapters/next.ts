@@ -42,10 +42,19 @@ export function requestFromHeaders(
   method: string,
   options: NextSessionOptions = {},
 ): RequestLike {
+  return describeRequest(headers, method, headers.get('host'), options);
+}
+
+function describeRequest(
+  headers: NextHeaders,
+  method: string,
+  host: string | null,
+  options: NextSessionOptions,
+): RequestLike {
   const secure = options.secure ?? false;
   if (!secure) noteForwardedHttps(headers.get('x-forwarded-proto'));
-  const host = headers.get('host') ?? 'localhost';
-  return { method, url: `${secure ? 'https' : 'http'}://${host}/`, headers, secure };
+  // No Host at all (HTTP/1.1 requires one) must not count as localhost: `.invalid` never is (RFC 6761).
+  return { method, url: `${secure ? 'https' : 'http'}://${host ?? 'host.invalid'}/`, headers, secure };
 }
 
 function noteForwardedHttps(proto: string | null): void {
@@ -74,7 +83,8 @@ export function withSessions<D extends object, A extends unknown[] = []>(
 ): (request: Request, ...rest: A) => Promise<Response> {
   return async function nextRouteHandler(request: Request, ...rest: A): Promise<Response> {
     try {
-      const session = await manager.load(requestFromHeaders(request.headers, request.method, options));
+      const host = request.headers.get('host') ?? new URL(request.url).host;
+      const session = await manager.load(describeRequest(request.headers, request.method, host, options));
       const response = await handler(request, session, ...rest);
       await session.commit();
       return withSessionHeaders(response, session.responseHeaders());
