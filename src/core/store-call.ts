@@ -1,7 +1,10 @@
-import { performance } from 'node:perf_hooks';
 import { CustosError } from '../errors.js';
 import type { EventListener } from './events.js';
 import { safeEmit } from './events.js';
+
+// Deadlines use the global `performance` (High Resolution Time, W3C): monotonic like Node's
+// perf_hooks export, and present in Node, Bun, Deno and workers alike, where a `node:perf_hooks`
+// import is not (workerd provides it only at newer compatibility dates).
 
 interface Watch {
   readonly deadline: number;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bin, FIXTURES, type RuntimeServer, requireBuild, startRuntime } from './runtime-process.js';
+import { bin, FIXTURES, type RuntimeServer, requireBuild, startRuntime, withRuntimeOutput } from './runtime-process.js';
 import { driveSessionFlow } from './session-flow.js';
 
 /**
@@ -56,7 +56,7 @@ for (const runtime of runtimes) {
     for (const adapter of ['hono', 'fetch'] as const) {
       for (const mode of ['memory', 'cookie'] as const) {
         it(`${adapter} adapter, ${mode} sessions: create, read back, CSRF refusal, login rotation, logout`, async () => {
-          await driveSessionFlow(server.origin, `${adapter}-${mode}`, runtime.version);
+          await withRuntimeOutput(server, () => driveSessionFlow(server.origin, `${adapter}-${mode}`, runtime.version));
         });
       }
     }

@@ -65,3 +65,14 @@ export function startRuntime(
     );
   });
 }
+
+/** Runs `flow`; if it fails, the failure also shows what the runtime wrote to stderr. */
+export async function withRuntimeOutput(server: RuntimeServer, flow: () => Promise<void>): Promise<void> {
+  try {
+    await flow();
+  } catch (error) {
+    if (error instanceof Error && server.stderr() !== '')
+      error.message += `\n--- runtime stderr ---\n${server.stderr()}`;
+    throw error;
+  }
+}
