@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSetCookie } from '../helpers/cookies.js';
 import { freePort } from '../helpers/ports.js';
 import { moduleGraph } from './module-graph.js';
 import {
@@ -66,6 +67,25 @@ describe('custos from dist/ on workerd (nodejs_compat)', () => {
       );
     });
   }
+
+  it('a store that stops answering gives 503 on every request, not only the first: timers end with their request', async () => {
+    const created = await fetch(`${server.origin}/store-hangs`, { method: 'POST' });
+    expect(created.status).toBe(200);
+    const session = created.headers
+      .getSetCookie()
+      .map(parseSetCookie)
+      .find((cookie) => cookie.name === '__Host-sid');
+    expect(session).toBeDefined();
+    const cookie = `__Host-sid=${session?.value}`;
+    // Each of these requests needs its own deadline: a timer armed while serving an earlier one
+    // never fires once that response has gone (workerd cancels a finished request's timers).
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const hung = await fetch(`${server.origin}/store-hangs`, { headers: { cookie, 'x-test-store-hangs': '1' } });
+      expect(hung.status, await hung.text()).toBe(503);
+    }
+    const answered = await fetch(`${server.origin}/store-hangs`, { headers: { cookie } });
+    expect(await answered.json()).toEqual({ visits: 1 });
+  });
 
   it('raises no uncaught exception in the worker, only the documented per-process revocation warning', () => {
     const lines = server
