@@ -2,21 +2,38 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bin, FIXTURES, type RuntimeServer, requireBuild, startRuntime, withRuntimeOutput } from './runtime-process.js';
+import {
+  bin,
+  buildPackage,
+  type PackageBuild,
+  type RuntimeServer,
+  startRuntime,
+  withRuntimeOutput,
+} from './runtime-process.js';
 import { driveSessionFlow } from './session-flow.js';
 
 /**
- * The Hono and Fetch adapters from dist/, in memory and sealed-cookie mode, on real Bun and Deno
- * servers (test/fixtures/runtimes/), driven from Node over HTTP.
+ * The Hono and Fetch adapters, in memory and sealed-cookie mode, on real Bun and Deno servers
+ * (test/fixtures/runtimes/) importing the compiled package, driven from Node over HTTP.
  */
 const denoDir = mkdtempSync(join(tmpdir(), 'custos-deno-'));
+let built: PackageBuild;
+beforeAll(async () => {
+  built = await buildPackage();
+});
+afterAll(async () => {
+  await built?.remove();
+  rmSync(denoDir, { recursive: true, force: true });
+});
 
 const runtimes = [
   {
     name: 'Bun',
     version: /^bun 1\./,
     start: () =>
-      startRuntime(bin('bun'), [`${FIXTURES}bun-server.mjs`], { env: { BUN_RUNTIME_TRANSPILER_CACHE_PATH: '0' } }),
+      startRuntime(bin('bun'), [`${built.fixtures}bun-server.mjs`], {
+        env: { BUN_RUNTIME_TRANSPILER_CACHE_PATH: '0' },
+      }),
   },
   {
     name: 'Deno',
@@ -33,20 +50,17 @@ const runtimes = [
           '--node-modules-dir=manual',
           '--allow-net=127.0.0.1',
           '--allow-read=.',
-          `${FIXTURES}deno-server.mjs`,
+          `${built.fixtures}deno-server.mjs`,
         ],
         { env: { DENO_NO_UPDATE_CHECK: '1', DENO_DIR: denoDir, NO_COLOR: '1' } },
       ),
   },
 ];
 
-afterAll(() => rmSync(denoDir, { recursive: true, force: true }));
-
 for (const runtime of runtimes) {
-  describe(`custos from dist/ on ${runtime.name}`, () => {
+  describe(`custos, compiled as shipped, on ${runtime.name}`, () => {
     let server: RuntimeServer;
     beforeAll(async () => {
-      requireBuild();
       server = await runtime.start();
     });
     afterAll(async () => {

@@ -15,7 +15,7 @@ export interface ModuleGraph {
 /**
  * The ES module graph an unbundling loader (workerd, a browser) walks from `entry`: what it
  * must be given, and which modules it must provide itself. Comments are not parsed out, so a
- * commented-out import counts; dist/ (tsc output) keeps no comments above its imports.
+ * commented-out import counts; the compiled package (esbuild output) keeps no comments.
  */
 export function moduleGraph(entry: string, root: string): ModuleGraph {
   const files: string[] = [];

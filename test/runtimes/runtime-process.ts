@@ -1,16 +1,49 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { cp, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const FIXTURES = fileURLToPath(new URL('../fixtures/runtimes/', import.meta.url));
+const FIXTURE_SOURCES = fileURLToPath(new URL('../fixtures/runtimes/', import.meta.url));
 export const bin = (name: string) => `${ROOT}node_modules/.bin/${name}`;
 
-/** The fixtures import dist/ as users import the package: without a build they would test nothing. */
-export function requireBuild(): void {
-  if (!existsSync(`${ROOT}dist/index.js`) || !existsSync(`${ROOT}dist/adapters/fetch.js`)) {
-    throw new Error('dist/ is missing: run `npm run build` before these tests (CI does)');
-  }
+export interface PackageBuild {
+  /** Holds `dist/` (the package's modules) and `test/fixtures/runtimes/` (the servers), as in the repo. */
+  readonly root: string;
+  readonly fixtures: string;
+  remove(): Promise<void>;
+}
+
+/**
+ * Compiles src/ module by module into a private `dist/`, laid out file for file as
+ * `npm run build` lays out the shipped one (same modules, same relative imports, no bundling),
+ * with copies of the fixture servers beside it. Why not the repo's dist/: the packaging test
+ * deletes and rebuilds it while other test files run, so a runtime started then would find
+ * half a package. It lives under node_modules/.cache so bare imports (`hono`) resolve as in an
+ * installed app; its package.json makes its `.js` files ES modules, as custos's own does.
+ */
+export async function buildPackage(): Promise<PackageBuild> {
+  const root = join(ROOT, 'node_modules', '.cache', 'custos-runtimes-test', randomBytes(6).toString('hex'));
+  const src = join(ROOT, 'src');
+  const entryPoints = (await readdir(src, { recursive: true }))
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
+    .map((file) => join(src, file));
+  await build({
+    entryPoints,
+    outdir: join(root, 'dist'),
+    outbase: src,
+    bundle: false,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    logLevel: 'silent',
+  });
+  await writeFile(join(root, 'package.json'), JSON.stringify({ private: true, type: 'module' }));
+  const fixtures = join(root, 'test', 'fixtures', 'runtimes');
+  await cp(FIXTURE_SOURCES, fixtures, { recursive: true });
+  return { root, fixtures: `${fixtures}/`, remove: () => rm(root, { recursive: true, force: true }) };
 }
 
 export interface RuntimeServer {

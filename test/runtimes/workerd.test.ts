@@ -7,30 +7,37 @@ import { freePort } from '../helpers/ports.js';
 import { moduleGraph } from './module-graph.js';
 import {
   bin,
-  FIXTURES,
-  ROOT,
+  buildPackage,
+  type PackageBuild,
   type RuntimeServer,
-  requireBuild,
   startRuntime,
   withRuntimeOutput,
 } from './runtime-process.js';
 import { driveSessionFlow } from './session-flow.js';
 
 /**
- * The Fetch adapter and the sealed-cookie mode from dist/ on workerd, Cloudflare's Workers
+ * The Fetch adapter and the sealed-cookie mode, compiled as shipped, on workerd, Cloudflare's Workers
  * runtime: a module worker (test/fixtures/runtimes/worker.mjs) loaded unbundled, driven from
  * Node over HTTP. custos's core calls node:crypto synchronously, so the worker needs the
  * `nodejs_compat` flag; the last test proves that requirement rather than assuming it.
  */
-const ENTRY = `${FIXTURES}worker.mjs`;
 const configDir = mkdtempSync(join(tmpdir(), 'custos-workerd-'));
+let built: PackageBuild;
+beforeAll(async () => {
+  built = await buildPackage();
+});
+afterAll(async () => {
+  await built?.remove();
+  rmSync(configDir, { recursive: true, force: true });
+});
+const edgeGraph = () => moduleGraph(`${built.fixtures}worker.mjs`, built.root);
 
 /** Writes a config from workerd.capnp for `flags`; embed paths are relative to the config file. */
 function writeConfig(port: number, flags: string[]): string {
-  const modules = moduleGraph(ENTRY, ROOT)
-    .files.map((name) => `(name = "${name}", esModule = embed "${relative(configDir, join(ROOT, name))}")`)
+  const modules = edgeGraph()
+    .files.map((name) => `(name = "${name}", esModule = embed "${relative(configDir, join(built.root, name))}")`)
     .join(',\n    ');
-  const config = readFileSync(`${FIXTURES}workerd.capnp`, 'utf8')
+  const config = readFileSync(`${built.fixtures}workerd.capnp`, 'utf8')
     .replace('@PORT@', String(port))
     .replace('@FLAGS@', flags.map((flag) => JSON.stringify(flag)).join(', '))
     .replace('@MODULES@', modules);
@@ -48,12 +55,9 @@ async function startWorkerd(flags: string[]): Promise<RuntimeServer> {
   });
 }
 
-afterAll(() => rmSync(configDir, { recursive: true, force: true }));
-
-describe('custos from dist/ on workerd (nodejs_compat)', () => {
+describe('custos on workerd (nodejs_compat)', () => {
   let server: RuntimeServer;
   beforeAll(async () => {
-    requireBuild();
     server = await startWorkerd(['nodejs_compat']);
   });
   afterAll(async () => {
@@ -99,13 +103,11 @@ describe('custos from dist/ on workerd (nodejs_compat)', () => {
 
 describe('what the edge path imports from Node', () => {
   it('is node:crypto and node:net, nothing else (what nodejs_compat must provide)', () => {
-    requireBuild();
-    const { external } = moduleGraph(ENTRY, ROOT);
+    const { external } = edgeGraph();
     expect([...external.keys()].sort()).toEqual(['node:crypto', 'node:net']);
   });
 
   it('without nodejs_compat workerd refuses the worker: there is no WebCrypto-only build yet', async () => {
-    requireBuild();
     const started = startWorkerd([]);
     await expect(started).rejects.toThrow(/node:(crypto|net|perf_hooks)/);
     // A server that did start would be a changed fact to document (and to stop).
