@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSetCookie } from '../helpers/cookies.js';
 import { freePort } from '../helpers/ports.js';
@@ -9,6 +9,7 @@ import {
   bin,
   buildPackage,
   type PackageBuild,
+  ROOT,
   type RuntimeServer,
   startRuntime,
   withRuntimeOutput,
@@ -16,10 +17,11 @@ import {
 import { driveSessionFlow } from './session-flow.js';
 
 /**
- * The Fetch adapter and the sealed-cookie mode, compiled as shipped, on workerd, Cloudflare's Workers
- * runtime: a module worker (test/fixtures/runtimes/worker.mjs) loaded unbundled, driven from
- * Node over HTTP. custos's core calls node:crypto synchronously, so the worker needs the
- * `nodejs_compat` flag; the last test proves that requirement rather than assuming it.
+ * The Hono and Fetch adapters, in memory and sealed-cookie mode, compiled as shipped, on workerd
+ * (Cloudflare's Workers runtime): a module worker (test/fixtures/runtimes/worker.mjs) loaded
+ * unbundled, driven from Node over HTTP. custos's core calls node:crypto synchronously, so the
+ * worker needs the `nodejs_compat` flag; the last test proves that requirement rather than
+ * assuming it.
  */
 const configDir = mkdtempSync(join(tmpdir(), 'custos-workerd-'));
 let built: PackageBuild;
@@ -30,17 +32,33 @@ afterAll(async () => {
   await built?.remove();
   rmSync(configDir, { recursive: true, force: true });
 });
-const edgeGraph = () => moduleGraph(`${built.fixtures}worker.mjs`, built.root);
+/** The bare imports the worker's app makes, resolved as Node would (package.json `exports`). */
+const PACKAGES = { hono: join(ROOT, 'node_modules', 'hono', 'dist', 'index.js') };
+const workerGraph = () => moduleGraph(`${built.fixtures}worker.mjs`, built.root, PACKAGES);
 
-/** Writes a config from workerd.capnp for `flags`; embed paths are relative to the config file. */
+/**
+ * Writes a config from workerd.capnp for `flags`. Embed paths are relative to the config file;
+ * each mapped package also gets a module under its bare name that re-exports its entry, as a
+ * bundler's resolution would.
+ */
 function writeConfig(port: number, flags: string[]): string {
-  const modules = edgeGraph()
-    .files.map((name) => `(name = "${name}", esModule = embed "${relative(configDir, join(built.root, name))}")`)
-    .join(',\n    ');
+  const graph = workerGraph();
+  const entries = graph.files.map(
+    (module) => `(name = "${module.name}", esModule = embed "${relative(configDir, module.path)}")`,
+  );
+  // workerd looks a bare name up beside the module importing it ("hono" from a/b.mjs is a/hono).
+  for (const [specifier, entry] of Object.entries(PACKAGES)) {
+    const target = graph.files.find((module) => module.path === entry)?.name as string;
+    for (const importer of graph.importersOf.get(specifier) ?? []) {
+      const alias = join(dirname(importer), specifier);
+      const source = `export * from '${relative(dirname(alias), target)}';`;
+      entries.push(`(name = "${alias}", esModule = ${JSON.stringify(source)})`);
+    }
+  }
   const config = readFileSync(`${built.fixtures}workerd.capnp`, 'utf8')
     .replace('@PORT@', String(port))
     .replace('@FLAGS@', flags.map((flag) => JSON.stringify(flag)).join(', '))
-    .replace('@MODULES@', modules);
+    .replace('@MODULES@', entries.join(',\n    '));
   const file = join(configDir, `config-${flags.join('-') || 'none'}.capnp`);
   writeFileSync(file, config);
   return file;
@@ -64,12 +82,14 @@ describe('custos on workerd (nodejs_compat)', () => {
     await server?.stop();
   });
 
-  for (const mode of ['memory', 'cookie'] as const) {
-    it(`fetch adapter, ${mode} sessions: create, read back, CSRF refusal, login rotation, logout`, async () => {
-      await withRuntimeOutput(server, () =>
-        driveSessionFlow(server.origin, `fetch-${mode}`, /^workerd \(Cloudflare-Workers\)$/),
-      );
-    });
+  for (const adapter of ['hono', 'fetch'] as const) {
+    for (const mode of ['memory', 'cookie'] as const) {
+      it(`${adapter} adapter, ${mode} sessions: create, read back, CSRF refusal, login rotation, logout`, async () => {
+        await withRuntimeOutput(server, () =>
+          driveSessionFlow(server.origin, `${adapter}-${mode}`, /^workerd \(Cloudflare-Workers\)$/),
+        );
+      });
+    }
   }
 
   it('a store that stops answering gives 503 on every request, not only the first: timers end with their request', async () => {
@@ -103,7 +123,7 @@ describe('custos on workerd (nodejs_compat)', () => {
 
 describe('what the edge path imports from Node', () => {
   it('is node:crypto and node:net, nothing else (what nodejs_compat must provide)', () => {
-    const { external } = edgeGraph();
+    const { external } = moduleGraph(`${built.fixtures}fetch-app.mjs`, built.root);
     expect([...external.keys()].sort()).toEqual(['node:crypto', 'node:net']);
   });
 
