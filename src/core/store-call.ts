@@ -1,7 +1,18 @@
-import { performance } from 'node:perf_hooks';
 import { CustosError } from '../errors.js';
 import type { EventListener } from './events.js';
 import { safeEmit } from './events.js';
+
+// Deadlines use the global `performance` (High Resolution Time, W3C): monotonic like Node's
+// perf_hooks export, and present in Node, Bun, Deno and workers alike, where a `node:perf_hooks`
+// import is not (workerd provides it only at newer compatibility dates).
+
+/**
+ * Workers (Cloudflare's runtime, workerd) cancel a request's timers once its response has gone,
+ * so a timer shared by every request would stop watching after the first one: there, each call
+ * gets a timer of its own. `navigator.userAgent` is how Workers document telling them apart.
+ */
+const TIMERS_END_WITH_REQUEST =
+  (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent === 'Cloudflare-Workers';
 
 interface Watch {
   readonly deadline: number;
@@ -39,6 +50,7 @@ export class StoreCaller {
     } catch (error) {
       return Promise.reject(this.#failure(operation, error));
     }
+    if (TIMERS_END_WITH_REQUEST) return this.#callWithOwnTimer(operation, pending);
     return new Promise<T>((resolve, reject) => {
       const watch: Watch = { deadline: performance.now() + this.#timeoutMs, operation, fail: reject };
       this.#watches.add(watch);
@@ -49,6 +61,22 @@ export class StoreCaller {
         },
         (error: unknown) => {
           if (this.#watches.delete(watch)) reject(this.#failure(operation, error));
+        },
+      );
+    });
+  }
+
+  #callWithOwnTimer<T>(operation: string, pending: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(this.#timedOut(operation)), this.#timeoutMs);
+      pending.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(this.#failure(operation, error));
         },
       );
     });
@@ -69,16 +97,15 @@ export class StoreCaller {
         return;
       }
       this.#watches.delete(watch);
-      watch.fail(
-        this.#failure(
-          watch.operation,
-          new CustosError(
-            'STORE_UNAVAILABLE',
-            `session store did not answer ${watch.operation} within ${this.#timeoutMs} ms`,
-          ),
-        ),
-      );
+      watch.fail(this.#timedOut(watch.operation));
     }
+  }
+
+  #timedOut(operation: string): CustosError {
+    return this.#failure(
+      operation,
+      new CustosError('STORE_UNAVAILABLE', `session store did not answer ${operation} within ${this.#timeoutMs} ms`),
+    );
   }
 
   #failure(operation: string, error: unknown): CustosError {

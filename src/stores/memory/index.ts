@@ -62,7 +62,9 @@ export class MemoryStore implements SessionStore {
     this.maxAnonymousSessions = budget(options.maxAnonymousSessions, 'maxAnonymousSessions');
     this.clock = options.clock ?? Date.now;
     this.timer = setInterval(() => void this.purgeExpired(this.clock()), options.sweepInterval ?? 60_000);
-    this.timer.unref();
+    // Node and Bun return a Timeout object (unref: a sweep never keeps the process alive);
+    // web timers (workerd, browsers) return a plain number id, which has nothing to unref.
+    this.timer.unref?.();
   }
 
   async create(record: StoredSession, context?: CreateContext): Promise<boolean> {
