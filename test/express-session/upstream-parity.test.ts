@@ -177,6 +177,43 @@ describe('custos/express-session: what express-session itself promises', () => {
     expect(forged.text).toBe('1');
   });
 
+  describe('saveUninitialized left unset', () => {
+    const reasons = (events: string[]) => (e: { reason?: string }) => events.push(e.reason ?? '');
+
+    it('means true, as in express-session: a first visit gets a cookie and keeps the id it was shown', async () => {
+      const events: string[] = [];
+      const app = express();
+      app.use(session({ secret: README_SECRET, resave: false, custos: { onEvent: reasons(events) } }));
+      app.get('/', (req: AnyReq, res) => res.send(`${req.sessionID} ${req.session.id}`));
+      expect(events).toContain('save-uninitialized-default');
+      expect(hasWarned('CUSTOS_SAVE_UNINITIALIZED_DEFAULT')).toBe(true);
+      const visitor = browser(app);
+      const first = await visitor.get('/');
+      expect(String(first.headers['set-cookie'])).toMatch(/^connect\.sid=/);
+      const [sessionID, id] = first.text.split(' ');
+      // A cart or a socket.io room keyed by the first request's id finds the session later.
+      expect(id).toBe(sessionID);
+      expect((await visitor.get('/')).text).toBe(first.text);
+      // Another visitor is another session.
+      expect((await browser(app).get('/')).text).not.toBe(first.text);
+    });
+
+    it('stays false when written out: no cookie and no stored session for a visitor nothing was written for', async () => {
+      const events: string[] = [];
+      const store = new MemoryStore();
+      const app = express();
+      app.use(
+        session({ secret: README_SECRET, store, saveUninitialized: false, custos: { onEvent: reasons(events) } }),
+      );
+      app.get('/', (req: AnyReq, res) => res.send(typeof req.sessionID));
+      const res = await browser(app).get('/');
+      expect(res.text).toBe('string');
+      expect(res.headers['set-cookie']).toBeUndefined();
+      expect(await new Promise((resolve) => store.length((_e: unknown, n: number) => resolve(n)))).toBe(0);
+      expect(events).not.toContain('save-uninitialized-default');
+    });
+  });
+
   describe('new Cookie(options)', () => {
     it('keeps the Date given as expires, and reports the time left as maxAge', () => {
       const at = new Date(Date.now() + 90_000);

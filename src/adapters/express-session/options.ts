@@ -7,6 +7,7 @@ import type { TrustedProxies } from '../../protect/proxy.js';
 import type { SessionStore } from '../../stores/contract.js';
 import { isCookieStore } from '../../stores/cookie/index.js';
 import { type ExpressSessionStore, isExpressSessionStore } from './callback-store.js';
+import { resolveSaveUninitialized } from './save-uninitialized.js';
 import { fromExpressSessionStore } from './store-adapter.js';
 
 /** express-session's `cookie` option. Attributes custos always sets (Secure, HttpOnly) cannot be turned off. */
@@ -76,7 +77,10 @@ export interface ExpressSessionOptions {
   rolling?: boolean;
   /** Ignored: custos writes only what changed, field by field. */
   resave?: boolean;
-  /** Create and store a session for every visitor. @default false (express-session: true) */
+  /**
+   * Create and store a session for every visitor, even one the app wrote nothing for.
+   * @default true, as in express-session, with a once-per-process warning; set `false` to store only written sessions
+   */
   saveUninitialized?: boolean;
   /** true: believe the first `X-Forwarded-Proto` (as express-session); false: never; unset: Express's `trust proxy`. `custos.trustedProxies` overrides all three. */
   proxy?: boolean;
@@ -281,12 +285,14 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
   }
   const shortWarning = shortSecretWarning(secrets, custosStore !== undefined && isCookieStore(custosStore));
   if (shortWarning) warnings.push(shortWarning);
+  const uninitialized = resolveSaveUninitialized(options.saveUninitialized);
+  if (uninitialized.warning) warnings.push(uninitialized.warning);
   const manager: SessionOptions = {
     secrets: keyringSecrets(secrets),
     store: custosStore,
     ...(idle === null ? {} : { idleTimeout: idle }),
     absoluteTimeout: absolute,
-    saveUninitialized: options.saveUninitialized === true,
+    saveUninitialized: uninitialized.saveUninitialized,
     // Secure unless the app explicitly said `secure: false` (checklist TLS-03); even then the
     // entry adds `Secure` on every HTTPS response, so only plain-HTTP responses go without it.
     cookie: { name: cookieName, sameSite, secure: !insecure, persistent: true, domain: cookie.domain, path },

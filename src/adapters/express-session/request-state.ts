@@ -66,8 +66,28 @@ export class RequestState implements CompatOwner {
     return this.#object;
   }
 
+  /** The public handle; with `saveUninitialized`, minted when first asked for (see #startIfStoredAnyway). */
   get handle(): string | null {
+    if (this.#native.handle === null) this.#startIfStoredAnyway();
     return this.#native.handle;
+  }
+
+  /**
+   * With `saveUninitialized` a live session is stored at the end of the request whatever the
+   * handler does, so its id can exist as soon as it is read: as in express-session, the id a first
+   * request sees (a cart or a socket.io room keyed by `req.sessionID`) is the one stored. The
+   * cookie lifetime is recorded with it, as express-session records the cookie in the session.
+   */
+  #startIfStoredAnyway(): void {
+    if (!this.#settings.manager.saveUninitialized || this.#object === null || this.#req.session !== this.#object)
+      return;
+    if (!this.#hooks.secureRequest && !this.#hooks.loopbackRequest && !this.#settings.insecureCookie) return;
+    try {
+      this.#native.internalSet(COOKIE_FIELD, this.cookie.originalMaxAge);
+    } catch (error) {
+      // No cookie can be issued on this request: the id stays a placeholder, nothing is stored.
+      if (!isCustosError(error, 'HTTPS_REQUIRED')) throw error;
+    }
   }
 
   /** express-session's regenerate: the old record deleted, a fresh empty session in its place. */
