@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import custosSession, { Cookie, MemoryStore } from '../../src/adapters/express-session/index.js';
 import { hasWarned } from '../../src/core/warn-once.js';
 import { browser } from './helpers/client.js';
+import { sessionSetCookies } from './helpers/jar.js';
 import { README_SECRET, type SessionFactory } from './helpers/readme-app.js';
 
 const session = custosSession as unknown as SessionFactory;
@@ -209,8 +210,77 @@ describe('custos/express-session: what express-session itself promises', () => {
       const res = await browser(app).get('/');
       expect(res.text).toBe('string');
       expect(res.headers['set-cookie']).toBeUndefined();
-      expect(await new Promise((resolve) => store.length((_e: unknown, n: number) => resolve(n)))).toBe(0);
+      expect(await new Promise((resolve) => store.length((_e: unknown, n?: number) => resolve(n)))).toBe(0);
       expect(events).not.toContain('save-uninitialized-default');
+    });
+  });
+
+  describe('cookie given as a function of the request', () => {
+    const perArea = (req: { url?: string }) => {
+      const area = /^\/([^/?]+)/.exec(req.url ?? '')?.[1];
+      return { path: area ? `/${area}` : '/', sameSite: area === 'admin' ? 'strict' : 'lax', maxAge: 60_000 };
+    };
+
+    it("applies each request's path, SameSite and lifetime", async () => {
+      const app = express();
+      app.use(session({ secret: README_SECRET, resave: false, saveUninitialized: false, cookie: perArea }));
+      app.use((req: AnyReq, res) => {
+        if (req.session) req.session.seen = req.url;
+        res.send(typeof req.session);
+      });
+      const admin = await request(app).get('/admin/users');
+      const [line] = sessionSetCookies(admin.headers);
+      expect(line?.attributes.get('path')).toBe('/admin');
+      expect(line?.attributes.get('samesite')).toBe('Strict');
+      // 60 s from when the cookie object was made; Max-Age counts whole seconds left.
+      expect([59, 60]).toContain(Number(line?.attributes.get('max-age')));
+      // Still Secure and HttpOnly: a function cannot switch those off.
+      expect(line?.attributes.has('secure')).toBe(true);
+      expect(line?.attributes.has('httponly')).toBe(true);
+      const shop = sessionSetCookies((await request(app).get('/shop')).headers)[0];
+      expect(shop?.attributes.get('path')).toBe('/shop');
+      expect(shop?.attributes.get('samesite')).toBe('Lax');
+    });
+
+    it('is refused per request, as the static option is, when it asks for SameSite=None or an unsafe attribute', async () => {
+      for (const bad of [{ sameSite: 'none' }, { httpOnly: false }, { path: '/; Domain=evil.example' }]) {
+        const app = express();
+        app.use(session({ secret: README_SECRET, saveUninitialized: false, cookie: () => bad }));
+        app.use((_req, res) => res.send('reached'));
+        app.use((error: { code?: string }, _req: express.Request, res: express.Response, _next: unknown) => {
+          res.status(500).send(error.code ?? 'no code');
+        });
+        const res = await request(app).get('/');
+        expect(res.text).toBe('INVALID_COOKIE_OPTION');
+        expect(res.headers['set-cookie']).toBeUndefined();
+      }
+    });
+  });
+
+  describe('per-session cookie lifetime on a session that holds no data', () => {
+    it('keeps `cookie.expires = null` with the session: no new cookie on the next request', async () => {
+      const app = express();
+      app.use(session({ secret: README_SECRET, saveUninitialized: true, cookie: { maxAge: 60_000 } }));
+      app.get('/', (req: AnyReq, res) => {
+        req.session.cookie.expires = null;
+        res.end();
+      });
+      const visitor = browser(app);
+      const first = await visitor.get('/');
+      expect(String(first.headers['set-cookie'])).not.toMatch(/Expires=|Max-Age=/);
+      expect((await visitor.get('/')).headers['set-cookie']).toBeUndefined();
+    });
+
+    it('sends an expiry already past as given, so the browser drops the cookie', async () => {
+      const app = express();
+      app.use(session({ secret: README_SECRET, saveUninitialized: true, cookie: { maxAge: 60_000 } }));
+      app.get('/', (req: AnyReq, res) => {
+        req.session.cookie.expires = new Date(0);
+        res.end();
+      });
+      const [line] = sessionSetCookies((await request(app).get('/')).headers);
+      expect(line?.attributes.get('expires')).toBe('Thu, 01 Jan 1970 00:00:00 GMT');
+      expect(line?.attributes.has('max-age')).toBe(false);
     });
   });
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { parseDuration } from '../../core/duration.js';
 import { MIN_SECRET_BYTES } from '../../crypto/keyring.js';
 import { CustosError } from '../../errors.js';
@@ -70,7 +71,8 @@ export interface ExpressSessionOptions {
   name?: string;
   /** express-session's deprecated spelling of `name`; `name` wins when both are given. */
   key?: string;
-  cookie?: ExpressSessionCookieOptions;
+  /** The cookie's settings, or a function giving them for each request (see `cookie-function.ts`). */
+  cookie?: ExpressSessionCookieOptions | CookieOptionsFor;
   /** Ignored, with a warning: custos ids always come from the CSPRNG. */
   genid?: (req: unknown) => string;
   /** Send the cookie on every response. @default false */
@@ -117,7 +119,12 @@ export interface CompatSettings {
   readonly sameSite: 'lax' | 'strict';
   /** The store object the app passed (behind `req.sessionStore`'s session-data view). */
   readonly appStore: unknown;
+  /** `cookie` given as a function of the request: called for each request. */
+  readonly cookieFor: CookieOptionsFor | null;
 }
+
+/** express-session's `cookie` option as a function of the request. */
+export type CookieOptionsFor = (req: IncomingMessage) => ExpressSessionCookieOptions;
 
 const TWELVE_HOURS = 12 * 3_600_000;
 const refuse = (code: 'INVALID_OPTION' | 'INVALID_COOKIE_OPTION' | 'SECRET_TOO_SHORT', message: string) =>
@@ -187,7 +194,16 @@ function shortSecretWarning(secrets: readonly Secret[], sealedCookie: boolean) {
   };
 }
 
-function resolveSameSite(value: ExpressSessionCookieOptions['sameSite']): 'lax' | 'strict' {
+export function assertHttpOnly(cookie: ExpressSessionCookieOptions): void {
+  if (cookie.httpOnly === false) {
+    throw refuse(
+      'INVALID_COOKIE_OPTION',
+      'cookie.httpOnly: false is refused: a session cookie readable by scripts is stolen by any XSS. Remove the option.',
+    );
+  }
+}
+
+export function resolveSameSite(value: ExpressSessionCookieOptions['sameSite']): 'lax' | 'strict' {
   if (value === true) return 'strict';
   if (value === undefined || value === false) return 'lax';
   const lower = typeof value === 'string' ? value.toLowerCase() : value;
@@ -198,7 +214,7 @@ function resolveSameSite(value: ExpressSessionCookieOptions['sameSite']): 'lax' 
   );
 }
 
-function resolveMaxAge(cookie: ExpressSessionCookieOptions): number | null {
+export function resolveMaxAge(cookie: ExpressSessionCookieOptions): number | null {
   if (cookie.expires !== undefined && cookie.expires !== null) {
     throw refuse(
       'INVALID_COOKIE_OPTION',
@@ -225,13 +241,11 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
     throw refuse('INVALID_OPTION', 'unset option must be "destroy" or "keep"');
   }
   const secrets = resolveSecrets(options.secret);
-  const cookie = options.cookie ?? {};
-  if (cookie.httpOnly === false) {
-    throw refuse(
-      'INVALID_COOKIE_OPTION',
-      'cookie.httpOnly: false is refused: a session cookie readable by scripts is stolen by any XSS. Remove the option.',
-    );
-  }
+  // A function of the request is called per request; the defaults stand in for it at startup.
+  const cookieFor = typeof options.cookie === 'function' ? options.cookie : null;
+  const cookie: ExpressSessionCookieOptions =
+    typeof options.cookie === 'object' && options.cookie !== null ? options.cookie : {};
+  assertHttpOnly(cookie);
   const sameSite = resolveSameSite(cookie.sameSite);
   const insecure = cookie.secure === false;
   const maxAge = resolveMaxAge(cookie);
@@ -321,5 +335,6 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
     domain: cookie.domain,
     sameSite,
     appStore: store,
+    cookieFor,
   };
 }

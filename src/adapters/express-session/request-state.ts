@@ -3,6 +3,7 @@ import type { Session } from '../../core/session.js';
 import { CustosError, isCustosError } from '../../errors.js';
 import { applyDiff, type CompatOwner, CompatSession, snapshotOf } from './compat-session.js';
 import { applyCookieLifetime, CompatCookie, legacyClearingCookie } from './cookie.js';
+import { withRequestAttributes } from './cookie-function.js';
 import type { CompatSettings } from './options.js';
 
 /** Internal field keeping a per-session cookie lifetime set by a handler (`req.session.cookie.maxAge = …`). */
@@ -79,9 +80,7 @@ export class RequestState implements CompatOwner {
    * cookie lifetime is recorded with it, as express-session records the cookie in the session.
    */
   #startIfStoredAnyway(): void {
-    if (!this.#settings.manager.saveUninitialized || this.#object === null || this.#req.session !== this.#object)
-      return;
-    if (!this.#hooks.secureRequest && !this.#hooks.loopbackRequest && !this.#settings.insecureCookie) return;
+    if (!this.#storedAnyway()) return;
     try {
       this.#native.internalSet(COOKIE_FIELD, this.cookie.originalMaxAge);
     } catch (error) {
@@ -146,7 +145,9 @@ export class RequestState implements CompatOwner {
     const out = this.#native
       .responseHeaders()
       .map(([name, value]): [string, string] =>
-        name === 'set-cookie' ? [name, applyCookieLifetime(value, this.cookie, now)] : [name, value],
+        name === 'set-cookie'
+          ? [name, withRequestAttributes(applyCookieLifetime(value, this.cookie, now), this.#settings)]
+          : [name, value],
       );
     if (this.#settings.insecureCookie) this.#secureWhereHttps(out);
     const legacy = this.#sendLegacyClear ? legacyClearingCookie(this.#settings) : null;
@@ -186,6 +187,14 @@ export class RequestState implements CompatOwner {
     }
   }
 
+  /** Whether this request's live session is stored at its end even if it holds no data (`saveUninitialized`). */
+  #storedAnyway(): boolean {
+    if (!this.#settings.manager.saveUninitialized || this.#object === null || this.#req.session !== this.#object) {
+      return false;
+    }
+    return this.#hooks.secureRequest || this.#hooks.loopbackRequest || this.#settings.insecureCookie;
+  }
+
   /** Diffs `req.session` into the custos session; returns whether any data changed. */
   #write(options: { quietOverHttp: boolean }): boolean {
     const object = this.#object;
@@ -194,7 +203,9 @@ export class RequestState implements CompatOwner {
     this.#checkLifetime();
     try {
       const { snapshot, changed } = applyDiff(this.#native, object, this.#snapshot);
-      if (this.cookie.changed && (changed || this.#native.handle !== null)) {
+      // A lifetime set on a session that is stored is kept with it, data or not (express-session
+      // stores the cookie with every session it saves).
+      if (this.cookie.changed && (changed || this.#native.handle !== null || this.#storedAnyway())) {
         this.#native.internalSet(COOKIE_FIELD, this.cookie.originalMaxAge);
       }
       this.#snapshot = snapshot;
