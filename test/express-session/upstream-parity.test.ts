@@ -284,6 +284,35 @@ describe('custos/express-session: what express-session itself promises', () => {
     });
   });
 
+  it('refuses a header set after res.end() as plain Node does, while the end waits for the store', async () => {
+    const lateHeader = (res: import('node:http').ServerResponse) => {
+      res.end('done');
+      try {
+        res.setHeader('Content-Length', '99');
+        return 'accepted';
+      } catch (error) {
+        return (error as { code?: string }).code ?? 'no code';
+      }
+    };
+    const seen: string[] = [];
+    const plain = createServer((_req, res) => {
+      seen.push(lateHeader(res));
+    });
+    const handler = session({ secret: README_SECRET, saveUninitialized: false });
+    const withSession = createServer((req, res) =>
+      handler(req as never, res as never, () => {
+        (req as AnyReq).session.n = 1; // a store write the end has to wait for
+        seen.push(lateHeader(res));
+      }),
+    );
+    expect((await request(plain).get('/')).text).toBe('done');
+    const res = await request(withSession).get('/');
+    // The body arrives whole: the late Content-Length never reached the response.
+    expect(res.text).toBe('done');
+    expect(res.headers['set-cookie']).toBeDefined();
+    expect(seen).toEqual(['ERR_HTTP_HEADERS_SENT', 'ERR_HTTP_HEADERS_SENT']);
+  });
+
   describe('new Cookie(options)', () => {
     it('keeps the Date given as expires, and reports the time left as maxAge', () => {
       const at = new Date(Date.now() + 90_000);

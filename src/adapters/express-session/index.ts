@@ -4,11 +4,12 @@ import { createSessions, type SessionManager } from '../../core/manager.js';
 import { headerValue, isLoopbackHost, type RequestLike, requestHost } from '../../core/request.js';
 import { warnOnce } from '../../core/warn-once.js';
 import { randomToken } from '../../crypto/random.js';
-import { commitOnEnd, sendSessionError, toRequestLike } from '../node-shared.js';
+import { sendSessionError, toRequestLike } from '../node-shared.js';
 import { isExpressSessionStore } from './callback-store.js';
 import { CompatSession } from './compat-session.js';
 import { CompatCookie } from './cookie.js';
 import { settingsForRequest } from './cookie-function.js';
+import { commitOnEndRefusingLateHeaders } from './headers-after-end.js';
 import { LegacyConverter } from './legacy-conversion.js';
 import { loadRequest } from './load-request.js';
 import { MemoryStore, Store } from './memory-store.js';
@@ -142,7 +143,7 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
           configurable: true,
           enumerable: true,
         });
-        commitOnEnd(res, state);
+        commitOnEndRefusingLateHeaders(res, state);
         nextSafely(next, res);
       },
       (error: unknown) => {
