@@ -313,6 +313,22 @@ describe('custos/express-session: what express-session itself promises', () => {
     expect(seen).toEqual(['ERR_HTTP_HEADERS_SENT', 'ERR_HTTP_HEADERS_SENT']);
   });
 
+  it('sends no cookie and stores nothing when a session never stored is unset (unset destroy or keep)', async () => {
+    for (const unset of ['destroy', 'keep']) {
+      const store = new MemoryStore();
+      const app = express();
+      app.use(session({ secret: README_SECRET, store, unset, saveUninitialized: true }));
+      app.get('/', (req: AnyReq, res) => {
+        req.session = null;
+        res.end('gone');
+      });
+      const res = await request(app).get('/');
+      expect(res.text).toBe('gone');
+      expect(res.headers['set-cookie']).toBeUndefined();
+      expect(await new Promise((resolve) => store.length((_e: unknown, n?: number) => resolve(n)))).toBe(0);
+    }
+  });
+
   describe('new Cookie(options)', () => {
     it('keeps the Date given as expires, and reports the time left as maxAge', () => {
       const at = new Date(Date.now() + 90_000);

@@ -36,6 +36,8 @@ export class RequestState implements CompatOwner {
   /** Whether the request arrived with a stored session (so a login in it could keep a planted id). */
   readonly #hadSession: boolean;
   #regenerated = false;
+  /** A session dropped before it was ever stored, for a browser that holds no cookie of ours. */
+  #noClearingCookie = false;
   #committing = false;
   #object: CompatSession | null;
   #snapshot: Map<string, string>;
@@ -125,7 +127,13 @@ export class RequestState implements CompatOwner {
     const current = this.#req.session;
     if (this.#object !== null && current !== this.#object) {
       // `req.session = null` or `delete req.session` (express-session's `unset` option).
-      if (this.#settings.unset === 'destroy') await this.#native.destroy();
+      const stored = this.#native.handle !== null && !this.#native.isNew;
+      if (!stored) {
+        // Never stored: nothing to keep or destroy, and (as in express-session) no cookie to send,
+        // unless the browser holds one of ours, which is then cleared.
+        await this.#native.destroy();
+        this.#noClearingCookie = !this.#presentedCookie();
+      } else if (this.#settings.unset === 'destroy') await this.#native.destroy();
       this.#object = null;
     } else if (this.#object !== null) {
       this.#refreshIf(this.#write({ quietOverHttp: true }));
@@ -142,8 +150,10 @@ export class RequestState implements CompatOwner {
       this.#refreshIf(this.#write({ quietOverHttp: true }));
     }
     const now = this.#clock();
+    const clearing = `${this.#settings.cookieName}=;`;
     const out = this.#native
       .responseHeaders()
+      .filter(([name, value]) => !(this.#noClearingCookie && name === 'set-cookie' && value.startsWith(clearing)))
       .map(([name, value]): [string, string] =>
         name === 'set-cookie'
           ? [name, withRequestAttributes(applyCookieLifetime(value, this.cookie, now), this.#settings)]
@@ -185,6 +195,12 @@ export class RequestState implements CompatOwner {
     if (this.#settings.rolling || (dataChanged && this.cookie.originalMaxAge !== null) || this.cookie.changed) {
       this.#native.refreshCookie();
     }
+  }
+
+  /** Whether the request carried a cookie under the session cookie's name (valid or not). */
+  #presentedCookie(): boolean {
+    const header = this.#req.headers.cookie ?? '';
+    return header.split(';').some((pair) => pair.trim().startsWith(`${this.#settings.cookieName}=`));
   }
 
   /** Whether this request's live session is stored at its end even if it holds no data (`saveUninitialized`). */
