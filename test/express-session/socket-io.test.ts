@@ -81,6 +81,23 @@ describe('socket.io with io.engine.use(sessionMiddleware): socket.request.sessio
   }
 });
 
+describe('socket.io with saveUninitialized left unset (express-session default: true)', () => {
+  let app: SocketApp;
+  beforeAll(async () => {
+    app = await startSocketApp({ saveUninitialized: undefined });
+  });
+  afterAll(() => app.close());
+
+  it("finds an anonymous visitor's session under the req.sessionID its first page was given", async () => {
+    const jar = new Jar();
+    const page = (await (await httpAs(jar, `${app.url}/facts`)).json()) as { sessionID: string };
+    expect(jar.header()).toMatch(/^connect\.sid=/);
+    for (const transport of ['polling', 'websocket'] as const) {
+      expect((await whoami(app, jar.header(), transport)).sessionID).toBe(page.sessionID);
+    }
+  });
+});
+
 describe('socket.io with custos/express-session, shut down', () => {
   it('lets the process exit on its own once the server is closed (no timer or socket left behind)', async () => {
     const script = fileURLToPath(new URL('./helpers/socket-io-lifecycle.ts', import.meta.url));
