@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import RedisStore from 'connect-redis';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -88,33 +86,5 @@ describe.each(backends)('req.sessionStore with $label', (backend) => {
     expect((await alice.get('/')).text).toContain('hello, alicia');
     await browser(app).get(`/kick/${id}`);
     expect((await alice.get('/')).text).toContain('<form');
-  });
-});
-
-describe('the middleware on a handshake request (socket.io: io.engine.use(sessionMiddleware))', () => {
-  it('gives req.session and a store lookup by req.sessionID on a response that never ends', async () => {
-    const { app, middleware } = appWith({});
-    const user = browser(app);
-    await user.post('/login', { user: 'bob' });
-    // engine.io runs the middleware with a stand-in ServerResponse for WebSocket upgrades.
-    const server = createServer((req: IncomingMessage, res) => {
-      const standIn = new ServerResponse(req);
-      middleware(req, standIn, async () => {
-        const r = req as IncomingMessage & { session: { user?: string }; sessionID: string; sessionStore: StoreApi };
-        const stored = await call<Record<string, unknown> | null>((cb) => r.sessionStore.get(r.sessionID, cb));
-        res.end(JSON.stringify({ user: r.session.user ?? null, stored: stored?.user ?? null }));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      const res = await fetch(`http://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`, {
-        headers: { cookie: user.jar.header() },
-        signal: AbortSignal.timeout(5_000),
-      });
-      expect(await res.json()).toEqual({ user: 'bob', stored: 'bob' });
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import custosSession, { Cookie, MemoryStore } from '../../src/adapters/express-session/index.js';
 import { hasWarned } from '../../src/core/warn-once.js';
 import { browser } from './helpers/client.js';
+import { sessionSetCookies } from './helpers/jar.js';
 import { README_SECRET, type SessionFactory } from './helpers/readme-app.js';
 
 const session = custosSession as unknown as SessionFactory;
@@ -175,6 +176,157 @@ describe('custos/express-session: what express-session itself promises', () => {
     // A forged value found there is refused like one in the header.
     const forged = await request(app).get('/').set('cookie', 'connect.sid=not-a-custos-cookie');
     expect(forged.text).toBe('1');
+  });
+
+  describe('saveUninitialized left unset', () => {
+    const reasons = (events: string[]) => (e: { reason?: string }) => events.push(e.reason ?? '');
+
+    it('means true, as in express-session: a first visit gets a cookie and keeps the id it was shown', async () => {
+      const events: string[] = [];
+      const app = express();
+      app.use(session({ secret: README_SECRET, resave: false, custos: { onEvent: reasons(events) } }));
+      app.get('/', (req: AnyReq, res) => res.send(`${req.sessionID} ${req.session.id}`));
+      expect(events).toContain('save-uninitialized-default');
+      expect(hasWarned('CUSTOS_SAVE_UNINITIALIZED_DEFAULT')).toBe(true);
+      const visitor = browser(app);
+      const first = await visitor.get('/');
+      expect(String(first.headers['set-cookie'])).toMatch(/^connect\.sid=/);
+      const [sessionID, id] = first.text.split(' ');
+      // A cart or a socket.io room keyed by the first request's id finds the session later.
+      expect(id).toBe(sessionID);
+      expect((await visitor.get('/')).text).toBe(first.text);
+      // Another visitor is another session.
+      expect((await browser(app).get('/')).text).not.toBe(first.text);
+    });
+
+    it('stays false when written out: no cookie and no stored session for a visitor nothing was written for', async () => {
+      const events: string[] = [];
+      const store = new MemoryStore();
+      const app = express();
+      app.use(
+        session({ secret: README_SECRET, store, saveUninitialized: false, custos: { onEvent: reasons(events) } }),
+      );
+      app.get('/', (req: AnyReq, res) => res.send(typeof req.sessionID));
+      const res = await browser(app).get('/');
+      expect(res.text).toBe('string');
+      expect(res.headers['set-cookie']).toBeUndefined();
+      expect(await new Promise((resolve) => store.length((_e: unknown, n?: number) => resolve(n)))).toBe(0);
+      expect(events).not.toContain('save-uninitialized-default');
+    });
+  });
+
+  describe('cookie given as a function of the request', () => {
+    const perArea = (req: { url?: string }) => {
+      const area = /^\/([^/?]+)/.exec(req.url ?? '')?.[1];
+      return { path: area ? `/${area}` : '/', sameSite: area === 'admin' ? 'strict' : 'lax', maxAge: 60_000 };
+    };
+
+    it("applies each request's path, SameSite and lifetime", async () => {
+      const app = express();
+      app.use(session({ secret: README_SECRET, resave: false, saveUninitialized: false, cookie: perArea }));
+      app.use((req: AnyReq, res) => {
+        if (req.session) req.session.seen = req.url;
+        res.send(typeof req.session);
+      });
+      const admin = await request(app).get('/admin/users');
+      const [line] = sessionSetCookies(admin.headers);
+      expect(line?.attributes.get('path')).toBe('/admin');
+      expect(line?.attributes.get('samesite')).toBe('Strict');
+      // 60 s from when the cookie object was made; Max-Age counts whole seconds left.
+      expect([59, 60]).toContain(Number(line?.attributes.get('max-age')));
+      // Still Secure and HttpOnly: a function cannot switch those off.
+      expect(line?.attributes.has('secure')).toBe(true);
+      expect(line?.attributes.has('httponly')).toBe(true);
+      const shop = sessionSetCookies((await request(app).get('/shop')).headers)[0];
+      expect(shop?.attributes.get('path')).toBe('/shop');
+      expect(shop?.attributes.get('samesite')).toBe('Lax');
+    });
+
+    it('is refused per request, as the static option is, when it asks for SameSite=None or an unsafe attribute', async () => {
+      for (const bad of [{ sameSite: 'none' }, { httpOnly: false }, { path: '/; Domain=evil.example' }]) {
+        const app = express();
+        app.use(session({ secret: README_SECRET, saveUninitialized: false, cookie: () => bad }));
+        app.use((_req, res) => res.send('reached'));
+        app.use((error: { code?: string }, _req: express.Request, res: express.Response, _next: unknown) => {
+          res.status(500).send(error.code ?? 'no code');
+        });
+        const res = await request(app).get('/');
+        expect(res.text).toBe('INVALID_COOKIE_OPTION');
+        expect(res.headers['set-cookie']).toBeUndefined();
+      }
+    });
+  });
+
+  describe('per-session cookie lifetime on a session that holds no data', () => {
+    it('keeps `cookie.expires = null` with the session: no new cookie on the next request', async () => {
+      const app = express();
+      app.use(session({ secret: README_SECRET, saveUninitialized: true, cookie: { maxAge: 60_000 } }));
+      app.get('/', (req: AnyReq, res) => {
+        req.session.cookie.expires = null;
+        res.end();
+      });
+      const visitor = browser(app);
+      const first = await visitor.get('/');
+      expect(String(first.headers['set-cookie'])).not.toMatch(/Expires=|Max-Age=/);
+      expect((await visitor.get('/')).headers['set-cookie']).toBeUndefined();
+    });
+
+    it('sends an expiry already past as given, so the browser drops the cookie', async () => {
+      const app = express();
+      app.use(session({ secret: README_SECRET, saveUninitialized: true, cookie: { maxAge: 60_000 } }));
+      app.get('/', (req: AnyReq, res) => {
+        req.session.cookie.expires = new Date(0);
+        res.end();
+      });
+      const [line] = sessionSetCookies((await request(app).get('/')).headers);
+      expect(line?.attributes.get('expires')).toBe('Thu, 01 Jan 1970 00:00:00 GMT');
+      expect(line?.attributes.has('max-age')).toBe(false);
+    });
+  });
+
+  it('refuses a header set after res.end() as plain Node does, while the end waits for the store', async () => {
+    const lateHeader = (res: import('node:http').ServerResponse) => {
+      res.end('done');
+      try {
+        res.setHeader('Content-Length', '99');
+        return 'accepted';
+      } catch (error) {
+        return (error as { code?: string }).code ?? 'no code';
+      }
+    };
+    const seen: string[] = [];
+    const plain = createServer((_req, res) => {
+      seen.push(lateHeader(res));
+    });
+    const handler = session({ secret: README_SECRET, saveUninitialized: false });
+    const withSession = createServer((req, res) =>
+      handler(req as never, res as never, () => {
+        (req as AnyReq).session.n = 1; // a store write the end has to wait for
+        seen.push(lateHeader(res));
+      }),
+    );
+    expect((await request(plain).get('/')).text).toBe('done');
+    const res = await request(withSession).get('/');
+    // The body arrives whole: the late Content-Length never reached the response.
+    expect(res.text).toBe('done');
+    expect(res.headers['set-cookie']).toBeDefined();
+    expect(seen).toEqual(['ERR_HTTP_HEADERS_SENT', 'ERR_HTTP_HEADERS_SENT']);
+  });
+
+  it('sends no cookie and stores nothing when a session never stored is unset (unset destroy or keep)', async () => {
+    for (const unset of ['destroy', 'keep']) {
+      const store = new MemoryStore();
+      const app = express();
+      app.use(session({ secret: README_SECRET, store, unset, saveUninitialized: true }));
+      app.get('/', (req: AnyReq, res) => {
+        req.session = null;
+        res.end('gone');
+      });
+      const res = await request(app).get('/');
+      expect(res.text).toBe('gone');
+      expect(res.headers['set-cookie']).toBeUndefined();
+      expect(await new Promise((resolve) => store.length((_e: unknown, n?: number) => resolve(n)))).toBe(0);
+    }
   });
 
   describe('new Cookie(options)', () => {

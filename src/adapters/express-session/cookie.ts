@@ -160,6 +160,9 @@ export function applyCookieLifetime(setCookie: string, cookie: CompatCookie | nu
   if (pair === undefined || pair.endsWith('=')) return setCookie; // a clearing cookie keeps its attributes
   const ms = cookie?.maxAge ?? null;
   if (ms === null) return rest.join('; ');
+  // An expiry already past (`cookie.expires = new Date(0)`) is sent as given, as express-session
+  // does: the browser drops the cookie at once either way.
+  if (ms <= 0 && cookie?.expires) return [pair, `Expires=${cookie.expires.toUTCString()}`, ...attributes].join('; ');
   const coreSeconds = coreMaxAge === undefined ? Number.POSITIVE_INFINITY : Number(coreMaxAge.slice(8));
   const capped = Math.max(0, Math.min(coreSeconds * 1000, ms));
   const expires = new Date(now + capped).toUTCString();

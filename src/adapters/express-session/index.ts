@@ -5,10 +5,12 @@ import { headerValue, isLoopbackHost, type RequestLike, requestHost } from '../.
 import { StoreCaller } from '../../core/store-call.js';
 import { warnOnce } from '../../core/warn-once.js';
 import { randomToken } from '../../crypto/random.js';
-import { commitOnEnd, sendSessionError, toRequestLike } from '../node-shared.js';
+import { sendSessionError, toRequestLike } from '../node-shared.js';
 import { isExpressSessionStore } from './callback-store.js';
 import { CompatSession } from './compat-session.js';
 import { CompatCookie } from './cookie.js';
+import { settingsForRequest } from './cookie-function.js';
+import { commitOnEndRefusingLateHeaders } from './headers-after-end.js';
 import { LegacyConverter } from './legacy-conversion.js';
 import { loadRequest } from './load-request.js';
 import { MemoryStore, Store } from './memory-store.js';
@@ -127,15 +129,22 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
     const request = req as ExpressLikeRequest;
     // Like express-session: a session already on the request (nested routers) is left alone.
     if (request.session) return next();
+    let forRequest: CompatSettings;
+    try {
+      forRequest = settingsForRequest(settings, request);
+    } catch (error) {
+      return nextSafely(next, res, error);
+    }
     // express-session gives no session outside the cookie's path, or while the store is disconnected.
-    if (!inCookiePath(request, settings.path) || !readiness.ready) return next();
-    const like = withParsedCookie(requestLike(request, settings), request.cookies, settings.cookieName);
-    if (rolling) return serveRolling(rolling, like, request, res, next);
-    loadRequest(manager, settings, converter, like).then(
+    if (!inCookiePath(request, forRequest.path) || !readiness.ready) return next();
+    const like = withParsedCookie(requestLike(request, forRequest), request.cookies, forRequest.cookieName);
+    // The rolling context's rollback map is shared; only the settings are this request's.
+    if (rolling) return serveRolling({ ...rolling, settings: forRequest }, like, request, res, next);
+    loadRequest(manager, forRequest, converter, like).then(
       ({ native, sawLegacy }) => {
         const loopbackRequest = isLoopbackHost(requestHost(like));
         const hooks = { absoluteTimeout, warn, secureRequest: like.secure, loopbackRequest };
-        const state = new RequestState(native, settings, request, clock, sawLegacy, hooks);
+        const state = new RequestState(native, forRequest, request, clock, sawLegacy, hooks);
         request.sessionStore = storeView;
         request.session = state.session;
         // express-session gives every request an id at once. custos mints one only when the
@@ -146,7 +155,7 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
           configurable: true,
           enumerable: true,
         });
-        commitOnEnd(res, state);
+        commitOnEndRefusingLateHeaders(res, state);
         nextSafely(next, res);
       },
       (error: unknown) => {
@@ -175,7 +184,7 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
           configurable: true,
           enumerable: true,
         });
-        commitOnEnd(res, state);
+        commitOnEndRefusingLateHeaders(res, state);
         nextSafely(next, res);
       },
       (error: unknown) => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { parseDuration } from '../../core/duration.js';
 import { MIN_SECRET_BYTES } from '../../crypto/keyring.js';
 import { CustosError } from '../../errors.js';
@@ -7,6 +8,7 @@ import type { TrustedProxies } from '../../protect/proxy.js';
 import type { SessionStore } from '../../stores/contract.js';
 import { isCookieStore } from '../../stores/cookie/index.js';
 import { type ExpressSessionStore, isExpressSessionStore } from './callback-store.js';
+import { resolveSaveUninitialized } from './save-uninitialized.js';
 import { fromExpressSessionStore } from './store-adapter.js';
 
 /** express-session's `cookie` option. Attributes custos always sets (Secure, HttpOnly) cannot be turned off. */
@@ -80,14 +82,18 @@ export interface ExpressSessionOptions {
   name?: string;
   /** express-session's deprecated spelling of `name`; `name` wins when both are given. */
   key?: string;
-  cookie?: ExpressSessionCookieOptions;
+  /** The cookie's settings, or a function giving them for each request (see `cookie-function.ts`). */
+  cookie?: ExpressSessionCookieOptions | CookieOptionsFor;
   /** Ignored, with a warning: custos ids always come from the CSPRNG. */
   genid?: (req: unknown) => string;
   /** Send the cookie on every response. @default false */
   rolling?: boolean;
   /** Ignored: custos writes only what changed, field by field. */
   resave?: boolean;
-  /** Create and store a session for every visitor. @default false (express-session: true) */
+  /**
+   * Create and store a session for every visitor, even one the app wrote nothing for.
+   * @default true, as in express-session, with a once-per-process warning; set `false` to store only written sessions
+   */
   saveUninitialized?: boolean;
   /** true: believe the first `X-Forwarded-Proto` (as express-session); false: never; unset: Express's `trust proxy`. `custos.trustedProxies` overrides all three. */
   proxy?: boolean;
@@ -126,7 +132,12 @@ export interface CompatSettings {
   readonly sameSite: 'lax' | 'strict';
   /** The store object the app passed (behind `req.sessionStore`'s session-data view). */
   readonly appStore: unknown;
+  /** `cookie` given as a function of the request: called for each request. */
+  readonly cookieFor: CookieOptionsFor | null;
 }
+
+/** express-session's `cookie` option as a function of the request. */
+export type CookieOptionsFor = (req: IncomingMessage) => ExpressSessionCookieOptions;
 
 const TWELVE_HOURS = 12 * 3_600_000;
 const refuse = (code: 'INVALID_OPTION' | 'INVALID_COOKIE_OPTION' | 'SECRET_TOO_SHORT', message: string) =>
@@ -196,7 +207,16 @@ function shortSecretWarning(secrets: readonly Secret[], sealedCookie: boolean) {
   };
 }
 
-function resolveSameSite(value: ExpressSessionCookieOptions['sameSite']): 'lax' | 'strict' {
+export function assertHttpOnly(cookie: ExpressSessionCookieOptions): void {
+  if (cookie.httpOnly === false) {
+    throw refuse(
+      'INVALID_COOKIE_OPTION',
+      'cookie.httpOnly: false is refused: a session cookie readable by scripts is stolen by any XSS. Remove the option.',
+    );
+  }
+}
+
+export function resolveSameSite(value: ExpressSessionCookieOptions['sameSite']): 'lax' | 'strict' {
   if (value === true) return 'strict';
   if (value === undefined || value === false) return 'lax';
   const lower = typeof value === 'string' ? value.toLowerCase() : value;
@@ -207,7 +227,7 @@ function resolveSameSite(value: ExpressSessionCookieOptions['sameSite']): 'lax' 
   );
 }
 
-function resolveMaxAge(cookie: ExpressSessionCookieOptions): number | null {
+export function resolveMaxAge(cookie: ExpressSessionCookieOptions): number | null {
   if (cookie.expires !== undefined && cookie.expires !== null) {
     throw refuse(
       'INVALID_COOKIE_OPTION',
@@ -234,13 +254,11 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
     throw refuse('INVALID_OPTION', 'unset option must be "destroy" or "keep"');
   }
   const secrets = resolveSecrets(options.secret);
-  const cookie = options.cookie ?? {};
-  if (cookie.httpOnly === false) {
-    throw refuse(
-      'INVALID_COOKIE_OPTION',
-      'cookie.httpOnly: false is refused: a session cookie readable by scripts is stolen by any XSS. Remove the option.',
-    );
-  }
+  // A function of the request is called per request; the defaults stand in for it at startup.
+  const cookieFor = typeof options.cookie === 'function' ? options.cookie : null;
+  const cookie: ExpressSessionCookieOptions =
+    typeof options.cookie === 'object' && options.cookie !== null ? options.cookie : {};
+  assertHttpOnly(cookie);
   const sameSite = resolveSameSite(cookie.sameSite);
   const insecure = cookie.secure === false;
   const maxAge = resolveMaxAge(cookie);
@@ -300,12 +318,14 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
   }
   const shortWarning = shortSecretWarning(secrets, custosStore !== undefined && isCookieStore(custosStore));
   if (shortWarning) warnings.push(shortWarning);
+  const uninitialized = resolveSaveUninitialized(options.saveUninitialized);
+  if (uninitialized.warning) warnings.push(uninitialized.warning);
   const manager: SessionOptions = {
     secrets: keyringSecrets(secrets),
     store: custosStore,
     ...(idle === null ? {} : { idleTimeout: idle }),
     absoluteTimeout: absolute,
-    saveUninitialized: options.saveUninitialized === true,
+    saveUninitialized: uninitialized.saveUninitialized,
     // Secure unless the app explicitly said `secure: false` (checklist TLS-03); even then the
     // entry adds `Secure` on every HTTPS response, so only plain-HTTP responses go without it.
     cookie: { name: cookieName, sameSite, secure: !insecure, persistent: true, domain: cookie.domain, path },
@@ -335,5 +355,6 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
     domain: cookie.domain,
     sameSite,
     appStore: store,
+    cookieFor,
   };
 }

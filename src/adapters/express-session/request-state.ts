@@ -3,6 +3,7 @@ import type { Session } from '../../core/session.js';
 import { CustosError, isCustosError } from '../../errors.js';
 import { applyDiff, type CompatOwner, CompatSession, snapshotOf } from './compat-session.js';
 import { applyCookieLifetime, CompatCookie, legacyClearingCookie } from './cookie.js';
+import { withRequestAttributes } from './cookie-function.js';
 import type { CompatSettings } from './options.js';
 
 /** Internal field keeping a per-session cookie lifetime set by a handler (`req.session.cookie.maxAge = …`). */
@@ -35,6 +36,8 @@ export class RequestState implements CompatOwner {
   /** Whether the request arrived with a stored session (so a login in it could keep a planted id). */
   readonly #hadSession: boolean;
   #regenerated = false;
+  /** A session dropped before it was ever stored, for a browser that holds no cookie of ours. */
+  #noClearingCookie = false;
   #committing = false;
   #object: CompatSession | null;
   #snapshot: Map<string, string>;
@@ -66,8 +69,26 @@ export class RequestState implements CompatOwner {
     return this.#object;
   }
 
+  /** The public handle; with `saveUninitialized`, minted when first asked for (see #startIfStoredAnyway). */
   get handle(): string | null {
+    if (this.#native.handle === null) this.#startIfStoredAnyway();
     return this.#native.handle;
+  }
+
+  /**
+   * With `saveUninitialized` a live session is stored at the end of the request whatever the
+   * handler does, so its id can exist as soon as it is read: as in express-session, the id a first
+   * request sees (a cart or a socket.io room keyed by `req.sessionID`) is the one stored. The
+   * cookie lifetime is recorded with it, as express-session records the cookie in the session.
+   */
+  #startIfStoredAnyway(): void {
+    if (!this.#storedAnyway()) return;
+    try {
+      this.#native.internalSet(COOKIE_FIELD, this.cookie.originalMaxAge);
+    } catch (error) {
+      // No cookie can be issued on this request: the id stays a placeholder, nothing is stored.
+      if (!isCustosError(error, 'HTTPS_REQUIRED')) throw error;
+    }
   }
 
   /** express-session's regenerate: the old record deleted, a fresh empty session in its place. */
@@ -106,7 +127,13 @@ export class RequestState implements CompatOwner {
     const current = this.#req.session;
     if (this.#object !== null && current !== this.#object) {
       // `req.session = null` or `delete req.session` (express-session's `unset` option).
-      if (this.#settings.unset === 'destroy') await this.#native.destroy();
+      const stored = this.#native.handle !== null && !this.#native.isNew;
+      if (!stored) {
+        // Never stored: nothing to keep or destroy, and (as in express-session) no cookie to send,
+        // unless the browser holds one of ours, which is then cleared.
+        await this.#native.destroy();
+        this.#noClearingCookie = !this.#presentedCookie();
+      } else if (this.#settings.unset === 'destroy') await this.#native.destroy();
       this.#object = null;
     } else if (this.#object !== null) {
       this.#refreshIf(this.#write({ quietOverHttp: true }));
@@ -123,10 +150,14 @@ export class RequestState implements CompatOwner {
       this.#refreshIf(this.#write({ quietOverHttp: true }));
     }
     const now = this.#clock();
+    const clearing = `${this.#settings.cookieName}=;`;
     const out = this.#native
       .responseHeaders()
+      .filter(([name, value]) => !(this.#noClearingCookie && name === 'set-cookie' && value.startsWith(clearing)))
       .map(([name, value]): [string, string] =>
-        name === 'set-cookie' ? [name, applyCookieLifetime(value, this.cookie, now)] : [name, value],
+        name === 'set-cookie'
+          ? [name, withRequestAttributes(applyCookieLifetime(value, this.cookie, now), this.#settings)]
+          : [name, value],
       );
     if (this.#settings.insecureCookie) this.#secureWhereHttps(out);
     const legacy = this.#sendLegacyClear ? legacyClearingCookie(this.#settings) : null;
@@ -166,6 +197,20 @@ export class RequestState implements CompatOwner {
     }
   }
 
+  /** Whether the request carried a cookie under the session cookie's name (valid or not). */
+  #presentedCookie(): boolean {
+    const header = this.#req.headers.cookie ?? '';
+    return header.split(';').some((pair) => pair.trim().startsWith(`${this.#settings.cookieName}=`));
+  }
+
+  /** Whether this request's live session is stored at its end even if it holds no data (`saveUninitialized`). */
+  #storedAnyway(): boolean {
+    if (!this.#settings.manager.saveUninitialized || this.#object === null || this.#req.session !== this.#object) {
+      return false;
+    }
+    return this.#hooks.secureRequest || this.#hooks.loopbackRequest || this.#settings.insecureCookie;
+  }
+
   /** Diffs `req.session` into the custos session; returns whether any data changed. */
   #write(options: { quietOverHttp: boolean }): boolean {
     const object = this.#object;
@@ -174,7 +219,9 @@ export class RequestState implements CompatOwner {
     this.#checkLifetime();
     try {
       const { snapshot, changed } = applyDiff(this.#native, object, this.#snapshot);
-      if (this.cookie.changed && (changed || this.#native.handle !== null)) {
+      // A lifetime set on a session that is stored is kept with it, data or not (express-session
+      // stores the cookie with every session it saves).
+      if (this.cookie.changed && (changed || this.#native.handle !== null || this.#storedAnyway())) {
         this.#native.internalSet(COOKIE_FIELD, this.cookie.originalMaxAge);
       }
       this.#snapshot = snapshot;

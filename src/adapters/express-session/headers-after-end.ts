@@ -1,0 +1,60 @@
+import type { ServerResponse } from 'node:http';
+import { type CommittableSession, commitOnEnd } from '../node-shared.js';
+
+type HeaderMethod = 'setHeader' | 'appendHeader' | 'removeHeader';
+const GUARDED: readonly HeaderMethod[] = ['setHeader', 'appendHeader', 'removeHeader'];
+
+/**
+ * Keeps Node's answer to a header change made after `res.end()`: the response waits for the
+ * session's store write before it really ends, so without this a handler's late
+ * `res.setHeader()` would succeed and change a response Node would already have sent (and a
+ * `Content-Length` set then would leave the client waiting for a body that never comes). Until
+ * the session's own headers go out, such a call throws `ERR_HTTP_HEADERS_SENT`, as in plain Node.
+ * custos's own headers (the session's, or the generic error answer) lift the guard.
+ */
+export function commitOnEndRefusingLateHeaders(res: ServerResponse, session: CommittableSession): void {
+  let refusing = false;
+  const release = () => {
+    refusing = false;
+  };
+  for (const method of GUARDED) {
+    const original = res[method] as (...args: unknown[]) => unknown;
+    if (typeof original !== 'function') continue;
+    Object.defineProperty(res, method, {
+      configurable: true,
+      writable: true,
+      value: function guardedHeader(this: ServerResponse, ...args: unknown[]) {
+        if (refusing) throw headersSent(method === 'removeHeader' ? 'remove' : 'set');
+        return original.apply(this, args);
+      },
+    });
+  }
+  const guarded: CommittableSession = {
+    commit: () =>
+      session.commit().catch((error: unknown) => {
+        release(); // the generic error answer sets its own headers
+        throw error;
+      }),
+    responseHeaders: () => {
+      release();
+      return session.responseHeaders();
+    },
+  };
+  if (session.needsCommit) guarded.needsCommit = () => session.needsCommit?.() ?? true;
+  commitOnEnd(res, guarded);
+  const endWithSession = res.end;
+  let ended = false;
+  res.end = function endThenRefuseLateHeaders(this: ServerResponse, ...args: unknown[]) {
+    const result = (endWithSession as (...a: unknown[]) => ServerResponse).apply(this, args);
+    // Only while the end is still waiting for the store: once sent, Node itself refuses.
+    if (!ended) refusing = !res.headersSent;
+    ended = true;
+    return result;
+  } as typeof res.end;
+}
+
+function headersSent(verb: 'set' | 'remove'): Error {
+  return Object.assign(new Error(`Cannot ${verb} headers after they are sent to the client`), {
+    code: 'ERR_HTTP_HEADERS_SENT',
+  });
+}
