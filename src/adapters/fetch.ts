@@ -1,10 +1,10 @@
 import type { SessionManager } from '../core/manager.js';
-import type { RequestLike } from '../core/request.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import { resolveClient, type TrustedProxies } from '../protect/proxy.js';
 import { toTrustPredicate } from '../protect/proxy-trust.js';
 import { noteIgnoredForwarding } from '../protect/proxy-warning.js';
+import type { RequestLike } from '../vocabulary/request.js';
 import { sessionErrorBody } from './error-body.js';
 
 export interface FetchAdapterOptions {

@@ -2,11 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { SessionData } from '../core/data.js';
 import type { SessionManager } from '../core/manager.js';
-import type { RequestLike } from '../core/request.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import { resolveClient, type TrustedProxies } from '../protect/proxy.js';
 import { toTrustPredicate } from '../protect/proxy-trust.js';
+import type { RequestLike } from '../vocabulary/request.js';
 import { commitAfterRoute } from './error-body.js';
 import { sessionErrorResponse, withSessionHeaders } from './fetch.js';
 

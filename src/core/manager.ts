@@ -12,6 +12,9 @@ import { type CsrfVerdict, verifyCsrf } from '../protect/verify.js';
 import type { SessionStore, StoreEvent } from '../stores/contract.js';
 import { isCookieStore } from '../stores/cookie/index.js';
 import { SealedCookieMode } from '../stores/cookie/mode.js';
+import { type EventInput, type SessionEvent, safeEmit } from '../vocabulary/events.js';
+import { headerValue, isLoopbackHost, type RequestLike, requestHost } from '../vocabulary/request.js';
+import { warnOnce } from '../vocabulary/warn-once.js';
 import type { SessionData } from './data.js';
 import {
   checkPageRequest,
@@ -21,16 +24,13 @@ import {
   type SessionInfo,
   type SessionPage,
 } from './device-list.js';
-import { type EventInput, type SessionEvent, safeEmit } from './events.js';
 import { INTERNAL } from './internal-fields.js';
 import type { ManagerContext } from './manager-context.js';
 import { isAbsoluteExpired, isIdleExpired } from './policy.js';
 import { openFields } from './record.js';
-import { headerValue, isLoopbackHost, type RequestLike, requestHost } from './request.js';
 import { type ClientContext, Session } from './session.js';
 import { StoreCaller } from './store-call.js';
 import { parseToken, secretVerifier } from './token.js';
-import { warnOnce } from './warn-once.js';
 
 /** A user agent summary short enough for a device list. */
 function describeDevice(userAgent: string | undefined): string | undefined {

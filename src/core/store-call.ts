@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { CustosError } from '../errors.js';
-import type { EventListener } from './events.js';
-import { safeEmit } from './events.js';
+import type { EventListener } from '../vocabulary/events.js';
+import { safeEmit } from '../vocabulary/events.js';
 
 interface Watch {
   readonly deadline: number;

@@ -1,6 +1,6 @@
-import { type EventListener, safeEmit } from '../core/events.js';
-import type { RequestLike } from '../core/request.js';
 import { CustosError } from '../errors.js';
+import { type EventListener, safeEmit } from '../vocabulary/events.js';
+import type { RequestLike } from '../vocabulary/request.js';
 
 /** One year: ASVS 5.0 3.4.1 and the checklist's decision D8. */
 export const MIN_HSTS_MAX_AGE = 31_536_000;

@@ -1,7 +1,7 @@
-import type { EventInput } from '../core/events.js';
 import { INTERNAL } from '../core/internal-fields.js';
-import { headerValue, type RequestLike } from '../core/request.js';
 import type { Session } from '../core/session.js';
+import type { EventInput } from '../vocabulary/events.js';
+import { headerValue, type RequestLike } from '../vocabulary/request.js';
 import { warnOriginNotConfigured } from './config-refusals.js';
 import { verifyMaskedToken } from './csrf-token.js';
 import type { ResolvedProtectOptions } from './options.js';

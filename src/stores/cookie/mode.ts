@@ -1,10 +1,10 @@
-import type { EventInput } from '../../core/events.js';
 import type { ManagerContext } from '../../core/manager-context.js';
 import { isAbsoluteExpired, isIdleExpired } from '../../core/policy.js';
 import { openFields } from '../../core/record.js';
-import { warnOnce } from '../../core/warn-once.js';
 import { CustosError } from '../../errors.js';
 import type { ResolvedOptions } from '../../options.js';
+import type { EventInput } from '../../vocabulary/events.js';
+import { warnOnce } from '../../vocabulary/warn-once.js';
 import type { StoredSession } from '../contract.js';
 import { openRecord, sealRecord } from './codec.js';
 import type { CookieStore } from './index.js';
