@@ -6,7 +6,6 @@ import { randomToken } from '../crypto/random.js';
 import { CustosError } from '../errors.js';
 import { type ResolvedOptions, resolveOptions, type SessionOptions } from '../options.js';
 import { maskToken } from '../protect/csrf-token.js';
-import { ProtectionGuards } from '../protect/guards.js';
 import { issuePreSessionToken, type PreSessionToken, preSessionCheck } from '../protect/presession.js';
 import { type CsrfVerdict, verifyCsrf } from '../protect/verify.js';
 import type { SessionStore, StoreEvent } from '../stores/contract.js';
@@ -24,6 +23,7 @@ import {
   type SessionInfo,
   type SessionPage,
 } from './device-list.js';
+import { ProtectionGuards } from './guards.js';
 import { INTERNAL } from './internal-fields.js';
 import type { ManagerContext } from './manager-context.js';
 import { isAbsoluteExpired, isIdleExpired } from './policy.js';
@@ -213,9 +213,14 @@ export class SessionManager<D extends object = SessionData> {
   /** The CSRF decision for an unsafe request; `submitted` is the form field, if the adapter parsed one. */
   verifyCsrf(request: RequestLike, session: Session<D>, submitted?: string): CsrfVerdict {
     const { keyring, cookie } = this.options;
+    const secret = session.internalGet(INTERNAL.csrf);
     const verdict = verifyCsrf(
       request,
-      session as Session<object>,
+      {
+        handle: session.handle ?? undefined,
+        userId: session.userId,
+        secret: typeof secret === 'string' ? secret : undefined,
+      },
       submitted,
       this.options.protect,
       (event) => this.emit(event),
