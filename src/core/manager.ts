@@ -10,7 +10,6 @@ import { issuePreSessionToken, type PreSessionToken, preSessionCheck } from '../
 import { type CsrfVerdict, verifyCsrf } from '../protect/verify.js';
 import type { SessionStore, StoreEvent } from '../stores/contract.js';
 import { isCookieStore } from '../stores/cookie/index.js';
-import { SealedCookieMode } from '../stores/cookie/mode.js';
 import { type EventInput, type SessionEvent, safeEmit } from '../vocabulary/events.js';
 import { headerValue, isLoopbackHost, type RequestLike, requestHost } from '../vocabulary/request.js';
 import { warnOnce } from '../vocabulary/warn-once.js';
@@ -28,6 +27,7 @@ import { INTERNAL } from './internal-fields.js';
 import type { ManagerContext } from './manager-context.js';
 import { isAbsoluteExpired, isIdleExpired } from './policy.js';
 import { openFields } from './record.js';
+import { SealedCookieMode } from './sealed-cookie-mode.js';
 import { type ClientContext, Session } from './session.js';
 import { StoreCaller } from './store-call.js';
 import { parseToken, secretVerifier } from './token.js';
