@@ -7,10 +7,9 @@ import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
 import { attachThroughPrototypes } from './express-hooks.js';
 import { commitOnEnd, type NodeAdapterOptions, sendSessionError, startupTrust, toRequestLike } from './node-shared.js';
 
-export { type EnforceHttpsOptions, enforceHttps } from '../protect/https-middleware.js';
-export { jsonOnly } from '../protect/json-middleware.js';
 // Re-exported so the declarations load the file that declares `req.session` (an augmentation alone does not).
 export type { ExpressRequestSession } from './express-request.js';
+export { type EnforceHttpsOptions, enforceHttps, jsonOnly } from './node-protect.js';
 
 declare module './express-request.js' {
   interface ExpressRequestSessions {

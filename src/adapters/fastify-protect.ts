@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
+import type { EnforceHttpsOptions } from '../protect/https.js';
 import { httpsDecision, resolveHttpsOptions } from '../protect/https.js';
-import type { EnforceHttpsOptions } from '../protect/https-middleware.js';
 import { fastifyRequestLike } from './fastify-request.js';
 import { bareRequestLike, startupTrust } from './node-shared.js';
 

@@ -1,7 +1,7 @@
 import type { Context, Middleware, Next } from 'koa';
 import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
+import type { EnforceHttpsOptions } from '../protect/https.js';
 import { httpsDecision, resolveHttpsOptions } from '../protect/https.js';
-import type { EnforceHttpsOptions } from '../protect/https-middleware.js';
 import { bareRequestLike, koaTrust, startupTrust, toRequestLike } from './node-shared.js';
 
 /**

@@ -3,8 +3,8 @@ import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { commitOnEnd, type NodeAdapterOptions, sendSessionError, startupTrust, toRequestLike } from './node-shared.js';
 
-export { type EnforceHttpsOptions, enforceHttps } from '../protect/https-middleware.js';
-export { jsonOnly } from '../protect/json-middleware.js';
+export { type EnforceHttpsOptions, enforceHttps, jsonOnly } from './node-protect.js';
+
 export { attachSession, type NodeAdapterOptions, toRequestLike } from './node-shared.js';
 
 export type NodeSessionHandler<D extends object> = (

@@ -1,16 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { startupTrust, toRequestLike } from '../adapters/node-shared.js';
-import { type HttpsOptions, httpsDecision, resolveHttpsOptions } from './https.js';
-import type { TrustedProxies } from './proxy.js';
+export type { EnforceHttpsOptions } from '../protect/https.js';
 
-export interface EnforceHttpsOptions extends HttpsOptions {
-  /**
-   * Peers whose `X-Forwarded-Proto` is believed (checklist TLS-06): addresses, CIDR ranges or
-   * `'loopback'` / `'linklocal'` / `'uniquelocal'`. Unset: Express's `trust proxy` under
-   * Express, Koa's `app.proxy` under Koa, nobody elsewhere.
-   */
-  trustedProxies?: TrustedProxies;
-}
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
+import { type EnforceHttpsOptions, httpsDecision, resolveHttpsOptions } from '../protect/https.js';
+import { bareRequestLike, startupTrust, toRequestLike } from './node-shared.js';
 
 /**
  * Connect-style middleware for Express and plain `node:http`: mount it first. Plain-HTTP GET/HEAD
@@ -39,5 +32,26 @@ export function enforceHttps(options: EnforceHttpsOptions) {
     }
     res.setHeader('content-type', 'text/plain; charset=utf-8');
     res.end('HTTPS required');
+  };
+}
+
+/**
+ * Connect-style middleware for JSON endpoints (checklist CSRF-08): `text/plain`, form and
+ * multipart bodies get 415 before the body parser or the handler sees them.
+ *
+ * @example
+ * app.post('/api/transfer', jsonOnly(), express.json(), handler);
+ */
+export function jsonOnly(options: RequireJsonOptions = {}) {
+  return function custosJsonOnly(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
+    const verdict = requireJson(bareRequestLike(req), options);
+    if (verdict.ok) {
+      next();
+      return;
+    }
+    res.statusCode = verdict.status;
+    res.setHeader('content-type', 'text/plain; charset=utf-8');
+    res.setHeader('cache-control', 'no-store');
+    res.end(verdict.status === 415 ? 'Unsupported Media Type' : 'Forbidden');
   };
 }
