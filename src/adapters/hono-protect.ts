@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
 import { type HttpsOptions, httpsDecision, resolveHttpsOptions } from '../protect/https.js';
 import { toTrustPredicate } from '../protect/proxy-trust.js';
-import { type HonoAdapterOptions, toRequestLike } from './hono.js';
+import { type HonoAdapterOptions, toRequestLike } from './hono-request.js';
 
 /**
  * Hono middleware, mount it first: plain-HTTP GET/HEAD → 308 to `https://<host>`, other

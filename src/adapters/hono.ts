@@ -1,52 +1,19 @@
-import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { SessionData } from '../core/data.js';
 import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
-import { resolveClient, type TrustedProxies } from '../protect/proxy.js';
 import { toTrustPredicate } from '../protect/proxy-trust.js';
-import type { RequestLike } from '../vocabulary/request.js';
 import { commitAfterRoute } from './error-body.js';
 import { sessionErrorResponse, withSessionHeaders } from './fetch.js';
+import { type HonoAdapterOptions, toRequestLike } from './hono-request.js';
 
 /** Hono env for apps using custos: `c.get('session')` is typed by your data shape. */
 export interface SessionEnv<D extends object = SessionData> {
   Variables: { session: Session<D> };
 }
 
-export interface HonoAdapterOptions {
-  /** Peers whose `X-Forwarded-*` headers are believed: addresses, CIDR ranges or `'loopback'` / `'linklocal'` / `'uniquelocal'`. @default [] */
-  trustedProxies?: TrustedProxies;
-  /**
-   * The peer address. On `@hono/node-server` it is read from the socket; elsewhere pass the
-   * runtime's, e.g. `(c) => getConnInfo(c).remote.address` from `hono/bun` or `hono/deno`.
-   */
-  remoteAddress?: (c: Context) => string | undefined;
-}
-
 const FORM = /^(application\/x-www-form-urlencoded|multipart\/form-data)/i;
-
-/** The core's view of a Hono request, on @hono/node-server or any Fetch runtime. */
-export function toRequestLike(c: Context, options: HonoAdapterOptions = {}): RequestLike {
-  // @hono/node-server passes the Node request as `c.env.incoming`; pure Fetch runtimes do not.
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  const client = resolveClient(
-    {
-      remoteAddress: options.remoteAddress?.(c) ?? incoming?.socket?.remoteAddress,
-      encrypted: c.req.url.startsWith('https:'),
-    },
-    (name) => c.req.header(name),
-    options.trustedProxies ?? [],
-  );
-  return {
-    method: c.req.method,
-    url: c.req.url,
-    headers: c.req.raw.headers,
-    remoteAddress: client.ip,
-    secure: client.secure,
-  };
-}
 
 /** Adds the session headers to `c.res`, copying it first if its headers are immutable. */
 function applyHeaders(c: Context, headers: ReadonlyArray<[string, string]>): void {
@@ -127,3 +94,4 @@ export function csrf<D extends object = SessionData>(
 }
 
 export { enforceHttps, jsonOnly } from './hono-protect.js';
+export { type HonoAdapterOptions, toRequestLike } from './hono-request.js';
