@@ -5,7 +5,7 @@ import type { SessionManager } from '../core/manager.js';
 import type { Session as CustosSession } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import type { TrustedProxies } from '../protect/proxy.js';
-import { genericSessionFailure } from './error-body.js';
+import { genericSessionFailure, sessionErrorBody } from './error-body.js';
 import { fastifyRequestLike } from './fastify-request.js';
 import { startupTrust } from './node-shared.js';
 
@@ -60,7 +60,7 @@ export function csrf<D extends object>(
       session,
       typeof value === 'string' ? value : undefined,
     );
-    if (!verdict.ok) return sendFailure(reply, { status: verdict.status, body: 'Forbidden' });
+    if (!verdict.ok) return sendFailure(reply, { status: verdict.status, body: sessionErrorBody(verdict.status) });
   };
 }
 

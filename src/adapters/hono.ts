@@ -4,7 +4,7 @@ import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import { toTrustPredicate } from '../protect/proxy-trust.js';
-import { commitAfterRoute } from './error-body.js';
+import { commitAfterRoute, sessionErrorBody } from './error-body.js';
 import { sessionErrorResponse, withSessionHeaders } from './fetch.js';
 import { type HonoAdapterOptions, toRequestLike } from './hono-request.js';
 
@@ -88,7 +88,7 @@ export function csrf<D extends object = SessionData>(
       if (typeof value === 'string') submitted = value;
     }
     const verdict = manager.verifyCsrf(toRequestLike(c, options), c.get('session'), submitted);
-    if (!verdict.ok) return c.text('Forbidden', verdict.status, { 'cache-control': 'no-store' });
+    if (!verdict.ok) return c.text(sessionErrorBody(verdict.status), verdict.status, { 'cache-control': 'no-store' });
     await next();
   };
 }

@@ -3,7 +3,7 @@ import type { SessionData } from '../core/data.js';
 import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
-import { commitAfterRoute, genericSessionFailure } from './error-body.js';
+import { commitAfterRoute, genericSessionFailure, sessionErrorBody } from './error-body.js';
 import { koaTrust, type NodeAdapterOptions, startupTrust, toRequestLike } from './node-shared.js';
 
 export type { NodeAdapterOptions as KoaAdapterOptions } from './node-shared.js';
@@ -84,7 +84,7 @@ export function csrf<D extends object = SessionData>(
       session,
       typeof value === 'string' ? value : undefined,
     );
-    if (!verdict.ok) return respondWithFailure(ctx, { status: verdict.status, body: 'Forbidden' });
+    if (!verdict.ok) return respondWithFailure(ctx, { status: verdict.status, body: sessionErrorBody(verdict.status) });
     Object.defineProperty(ctx.state, 'csrfToken', { get: () => manager.csrfToken(session), configurable: true });
     await next();
   };

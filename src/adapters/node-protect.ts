@@ -3,6 +3,7 @@ export type { EnforceHttpsOptions } from '../protect/https.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
 import { type EnforceHttpsOptions, httpsDecision, resolveHttpsOptions } from '../protect/https.js';
+import { sessionErrorBody } from './error-body.js';
 import { bareRequestLike, startupTrust, toRequestLike } from './node-shared.js';
 
 /**
@@ -52,6 +53,6 @@ export function jsonOnly(options: RequireJsonOptions = {}) {
     res.statusCode = verdict.status;
     res.setHeader('content-type', 'text/plain; charset=utf-8');
     res.setHeader('cache-control', 'no-store');
-    res.end(verdict.status === 415 ? 'Unsupported Media Type' : 'Forbidden');
+    res.end(sessionErrorBody(verdict.status));
   };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createSessions, type SessionManager } from '../core/manager.js';
 import type { SessionOptions } from '../options.js';
 import { memoryStore } from '../stores/memory/index.js';
+import { sessionErrorBody } from '../vocabulary/failure-text.js';
 import {
   type ScenarioClient,
   type ScenarioData,
@@ -278,6 +279,19 @@ export function runAdapterScenarios(label: string, driver: ScenarioDriver, t: Sc
         assertGenericFailure(await browser().post('/set/color/green'), 503);
         store.fault = 'ok';
         assert.deepEqual((await b.get('/read')).json().data, { color: 'blue' });
+      }),
+    );
+
+    t.it('a concurrent-update conflict answers 409 with the shared text, and the session survives it', () =>
+      withApp({}, async ({ browser, store }) => {
+        const b = browser();
+        await b.post('/set/start/yes');
+        store.fault = 'conflict';
+        const conflict = await b.post('/inc');
+        assertGenericFailure(conflict, 409);
+        assert.equal(conflict.body, sessionErrorBody(409), 'every adapter answers a 409 with the same text');
+        store.fault = 'ok';
+        assert.deepEqual((await b.get('/read')).json().data, { start: 'yes' });
       }),
     );
 
