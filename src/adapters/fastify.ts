@@ -5,9 +5,11 @@ import type { SessionManager } from '../core/manager.js';
 import type { Session as CustosSession } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import type { TrustedProxies } from '../protect/proxy.js';
+import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
 import { genericSessionFailure, sessionErrorBody } from './error-body.js';
 import { fastifyRequestLike } from './fastify-request.js';
 import { startupTrust } from './node-shared.js';
+import { withVary } from './vary.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -55,6 +57,8 @@ export function csrf<D extends object>(
     const body = request.body;
     const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
     const session = request.session as unknown as CustosSession<D>;
+    // Checklist OPT-2: the decision below depends on these headers, refusal or not.
+    if (isUnsafeMethod(request.method)) reply.header('vary', withVary(reply.getHeader('vary'), CSRF_VARY));
     const verdict = manager.verifyCsrf(
       fastifyRequestLike(request, trust),
       session,

@@ -4,6 +4,7 @@ import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import { toTrustPredicate } from '../protect/proxy-trust.js';
+import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
 import { commitAfterRoute, sessionErrorBody } from './error-body.js';
 import { sessionErrorResponse, withSessionHeaders } from './fetch.js';
 import { type HonoAdapterOptions, toRequestLike } from './hono-request.js';
@@ -87,6 +88,8 @@ export function csrf<D extends object = SessionData>(
       const value = (await c.req.parseBody())[field];
       if (typeof value === 'string') submitted = value;
     }
+    // Checklist OPT-2: the decision below depends on these headers, refusal or not.
+    if (isUnsafeMethod(c.req.method)) c.header('vary', CSRF_VARY, { append: true });
     const verdict = manager.verifyCsrf(toRequestLike(c, options), c.get('session'), submitted);
     if (!verdict.ok) return c.text(sessionErrorBody(verdict.status), verdict.status, { 'cache-control': 'no-store' });
     await next();

@@ -3,6 +3,7 @@ import type { SessionData } from '../core/data.js';
 import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
+import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
 import { commitAfterRoute, genericSessionFailure, sessionErrorBody } from './error-body.js';
 import { koaTrust, type NodeAdapterOptions, startupTrust, toRequestLike } from './node-shared.js';
 
@@ -79,6 +80,8 @@ export function csrf<D extends object = SessionData>(
     const session = ctx.session as unknown as Session<D>;
     const body = (ctx.request as { body?: unknown }).body;
     const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
+    // Checklist OPT-2: the decision below depends on these headers, refusal or not.
+    if (isUnsafeMethod(ctx.method)) ctx.vary(CSRF_VARY);
     const verdict = manager.verifyCsrf(
       toRequestLike(ctx.req, trust ?? koaTrust(ctx.app)),
       session,

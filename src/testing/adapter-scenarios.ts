@@ -52,6 +52,18 @@ function assertAnonymous(response: BrowserResponse): void {
   assert.equal(body.authenticated, false);
 }
 
+/**
+ * A response whose allow/deny read Fetch Metadata and Origin names them in `Vary`, refusal or
+ * not, so no shared cache replays one site's answer to another (checklist OPT-2).
+ */
+function assertCsrfVary(response: ScenarioResponse): void {
+  const vary = (response.headers.vary ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((name) => name.trim());
+  assert.ok(vary.includes('sec-fetch-site') && vary.includes('origin'), `Vary lacks the CSRF headers: ${vary}`);
+}
+
 /** A session failure answer says nothing about the backend: no cause, no stack, no code. */
 function assertGenericFailure(response: ScenarioResponse, status: number): void {
   assert.equal(response.status, status);
@@ -255,12 +267,14 @@ export function runAdapterScenarios(label: string, driver: ScenarioDriver, t: Sc
           assert.match(form.headers['cache-control'] ?? '', /no-store/);
           const crossSite = await b.post('/protected', { 'sec-fetch-site': 'cross-site', 'x-csrf-token': token });
           assert.equal(crossSite.status, 403);
+          assertCsrfVary(crossSite);
           assert.ok(crossSite.body.length < 200 && !crossSite.body.includes(token));
           assert.equal((await b.post('/protected', SAME_ORIGIN)).status, 403, 'a missing token is refused');
           assert.equal((await b.post('/protected', { ...SAME_ORIGIN, 'x-csrf-token': `${token}x` })).status, 403);
           assert.deepEqual((await b.get('/read')).json().data, {}, 'refused requests must not run the handler');
           const accepted = await b.post('/protected', { ...SAME_ORIGIN, 'x-csrf-token': token });
           assert.equal(accepted.status, 200);
+          assertCsrfVary(accepted);
           assert.deepEqual((await b.get('/read')).json().data, { protected: 'ran' });
         }),
     );
