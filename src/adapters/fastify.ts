@@ -42,7 +42,8 @@ function sendFailure(reply: FastifyReply, failure: { status: number; body: strin
 /**
  * A `preHandler` that refuses cross-site and tokenless unsafe requests with a generic 403:
  * a same-origin signal plus the session's token in the `_csrf` body field or the
- * `x-csrf-token` header (checklist CSRF-01..07). Put `manager.csrfToken(request.session)` in forms.
+ * `x-csrf-token` header (checklist CSRF-01..07). Put `reply.locals.csrfToken` (what @fastify/view
+ * passes to templates) or `manager.csrfToken(request.session)` in forms.
  *
  * @example
  * app.post('/transfer', { preHandler: csrf(manager) }, async (request) => ...);
@@ -65,6 +66,11 @@ export function csrf<D extends object>(
       typeof value === 'string' ? value : undefined,
     );
     if (!verdict.ok) return sendFailure(reply, { status: verdict.status, body: sessionErrorBody(verdict.status) });
+    // `reply.locals` is what @fastify/view hands templates, as `res.locals` is in Express. A getter,
+    // so a page that never shows a form costs no token (no session secret, no visitor cookie).
+    const holder = reply as unknown as { locals?: Record<string, unknown> | null };
+    holder.locals ??= {};
+    Object.defineProperty(holder.locals, 'csrfToken', { get: () => manager.csrfToken(session), configurable: true });
   };
 }
 

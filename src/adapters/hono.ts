@@ -11,7 +11,15 @@ import { type HonoAdapterOptions, toRequestLike } from './hono-request.js';
 
 /** Hono env for apps using custos: `c.get('session')` is typed by your data shape. */
 export interface SessionEnv<D extends object = SessionData> {
-  Variables: { session: Session<D> };
+  Variables: {
+    session: Session<D>;
+    /**
+     * Set by `csrf()`: the token for your forms. A function, because Hono variables hold values
+     * and a token has a cost (a session secret, or a visitor cookie) a page without a form
+     * should not pay.
+     */
+    csrfToken?: () => string;
+  };
 }
 
 const FORM = /^(application\/x-www-form-urlencoded|multipart\/form-data)/i;
@@ -73,7 +81,8 @@ export function sessions<D extends object = SessionData>(
 /**
  * CSRF middleware for the routes that change state: refuses cross-site and tokenless unsafe
  * requests with a generic 403. The token comes from the `_csrf` form field or the
- * `x-csrf-token` header; get one for your pages with `manager.csrfToken(c.get('session'))`.
+ * `x-csrf-token` header; get one for your pages with `c.get('csrfToken')?.()` (or
+ * `manager.csrfToken(c.get('session'))`).
  */
 export function csrf<D extends object = SessionData>(
   manager: SessionManager<D>,
@@ -92,6 +101,8 @@ export function csrf<D extends object = SessionData>(
     if (isUnsafeMethod(c.req.method)) c.header('vary', CSRF_VARY, { append: true });
     const verdict = manager.verifyCsrf(toRequestLike(c, options), c.get('session'), submitted);
     if (!verdict.ok) return c.text(sessionErrorBody(verdict.status), verdict.status, { 'cache-control': 'no-store' });
+    const session = c.get('session');
+    c.set('csrfToken', () => manager.csrfToken(session));
     await next();
   };
 }
