@@ -6,8 +6,8 @@
  *   node --expose-gc --max-old-space-size=4096 --import tsx bench/memory.ts [--sessions=1000000]
  */
 import { createSessions } from '../src/core/manager.js';
-import type { RequestLike } from '../src/core/request.js';
 import { memoryStore } from '../src/stores/memory/index.js';
+import type { RequestLike } from '../src/vocabulary/request.js';
 import { BENCH_SECRET } from './servers/common.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;

@@ -5,10 +5,10 @@
 import { Bench } from 'tinybench';
 import { readCookie } from '../src/cookie/parse.js';
 import { createSessions } from '../src/core/manager.js';
-import type { RequestLike } from '../src/core/request.js';
 import { parseToken } from '../src/core/token.js';
 import { openedCache } from '../src/crypto/opened-cache.js';
 import { memoryStore } from '../src/stores/memory/index.js';
+import type { RequestLike } from '../src/vocabulary/request.js';
 import { BENCH_SECRET } from './servers/common.js';
 
 const time = Number(process.argv.find((a) => a.startsWith('--time='))?.slice(7) ?? 500);

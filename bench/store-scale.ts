@@ -31,12 +31,12 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createSessions, type SessionManager } from '../src/core/manager.js';
-import type { RequestLike } from '../src/core/request.js';
 import type { SessionStore, StoredSession } from '../src/stores/contract.js';
 import { MemoryStore } from '../src/stores/memory/index.js';
 import { postgresStore } from '../src/stores/postgres/index.js';
 import { redisStore } from '../src/stores/redis/index.js';
 import { sqliteStore } from '../src/stores/sqlite/index.js';
+import type { RequestLike } from '../src/vocabulary/request.js';
 import { pgConnection } from '../test/helpers/postgres.js';
 import { startPrivateRedis } from '../test/helpers/redis-server.js';
 

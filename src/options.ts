@@ -1,12 +1,12 @@
 import { assertCookieRules } from './cookie/serialize.js';
-import { type Duration, parseDuration } from './core/duration.js';
-import type { EventListener } from './core/events.js';
 import { Keyring } from './crypto/keyring.js';
 import { CustosError } from './errors.js';
 import { type ProtectOptions, type ResolvedProtectOptions, resolveProtectOptions } from './protect/options.js';
 import type { SessionStore } from './stores/contract.js';
 import { isCookieStore } from './stores/cookie/index.js';
 import { memoryStore } from './stores/memory/index.js';
+import { type Duration, parseDuration } from './vocabulary/duration.js';
+import type { EventListener } from './vocabulary/events.js';
 
 /** NIST SP 800-63B assurance levels (checklist §4 table, decision D2). */
 export type Preset = 'aal1' | 'aal2' | 'aal3';

@@ -1,15 +1,7 @@
 import { CustosError } from '../errors.js';
+import { sessionErrorBody } from '../vocabulary/failure-text.js';
 
-/** The one-line body for a session failure: status only, never the cause (checklist STO-04). */
-export function sessionErrorBody(status: number): string {
-  if (status === 503) return 'Service unavailable';
-  if (status === 401) return 'Not signed in';
-  if (status === 403) return 'Forbidden';
-  if (status === 409) return 'Conflict, try again';
-  if (status === 413) return 'Content too large';
-  if (status >= 400 && status < 500) return 'Bad request';
-  return 'Internal error';
-}
+export { sessionErrorBody } from '../vocabulary/failure-text.js';
 
 /** A custos error as `{ status, body }`, or null for any other error (left to the framework). */
 export function genericSessionFailure(error: unknown): { status: number; body: string } | null {

@@ -4,13 +4,13 @@ import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
+import { sessionErrorBody } from './error-body.js';
 import { attachThroughPrototypes } from './express-hooks.js';
 import { commitOnEnd, type NodeAdapterOptions, sendSessionError, startupTrust, toRequestLike } from './node-shared.js';
 
-export { type EnforceHttpsOptions, enforceHttps } from '../protect/https-middleware.js';
-export { jsonOnly } from '../protect/json-middleware.js';
 // Re-exported so the declarations load the file that declares `req.session` (an augmentation alone does not).
 export type { ExpressRequestSession } from './express-request.js';
+export { type EnforceHttpsOptions, enforceHttps, jsonOnly } from './node-protect.js';
 
 declare module './express-request.js' {
   interface ExpressRequestSessions {
@@ -88,7 +88,11 @@ export function csrf<D extends object = SessionData>(manager: SessionManager<D>,
     if (isUnsafeMethod(request.method)) res.vary(CSRF_VARY);
     const verdict = manager.verifyCsrf(request, session, submitted);
     if (!verdict.ok) {
-      res.status(verdict.status).type('text/plain').set('cache-control', 'no-store').send('Forbidden');
+      res
+        .status(verdict.status)
+        .type('text/plain')
+        .set('cache-control', 'no-store')
+        .send(sessionErrorBody(verdict.status));
       return;
     }
     // Without a session (e.g. the login form) this is the pre-session token: no session is created.

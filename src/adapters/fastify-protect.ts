@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
+import type { EnforceHttpsOptions } from '../protect/https.js';
 import { httpsDecision, resolveHttpsOptions } from '../protect/https.js';
-import type { EnforceHttpsOptions } from '../protect/https-middleware.js';
+import { sessionErrorBody } from './error-body.js';
 import { fastifyRequestLike } from './fastify-request.js';
 import { bareRequestLike, startupTrust } from './node-shared.js';
 
@@ -36,6 +37,6 @@ export function jsonOnly(options: RequireJsonOptions = {}): onRequestAsyncHookHa
       .code(verdict.status)
       .header('cache-control', 'no-store')
       .type('text/plain; charset=utf-8')
-      .send(verdict.status === 415 ? 'Unsupported Media Type' : 'Forbidden');
+      .send(sessionErrorBody(verdict.status));
   };
 }

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import type { RequestLike } from '../core/request.js';
 import { normaliseAddress } from '../protect/proxy-trust.js';
 import { noteIgnoredForwarding } from '../protect/proxy-warning.js';
+import type { RequestLike } from '../vocabulary/request.js';
 import { type TrustPredicate, toRequestLike } from './node-shared.js';
 
 /**

@@ -5,9 +5,11 @@ import type { SessionManager } from '../core/manager.js';
 import type { Session as CustosSession } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import type { TrustedProxies } from '../protect/proxy.js';
-import { genericSessionFailure } from './error-body.js';
+import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
+import { genericSessionFailure, sessionErrorBody } from './error-body.js';
 import { fastifyRequestLike } from './fastify-request.js';
 import { startupTrust } from './node-shared.js';
+import { withVary } from './vary.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,7 +42,8 @@ function sendFailure(reply: FastifyReply, failure: { status: number; body: strin
 /**
  * A `preHandler` that refuses cross-site and tokenless unsafe requests with a generic 403:
  * a same-origin signal plus the session's token in the `_csrf` body field or the
- * `x-csrf-token` header (checklist CSRF-01..07). Put `manager.csrfToken(request.session)` in forms.
+ * `x-csrf-token` header (checklist CSRF-01..07). Put `reply.locals.csrfToken` (what @fastify/view
+ * passes to templates) or `manager.csrfToken(request.session)` in forms.
  *
  * @example
  * app.post('/transfer', { preHandler: csrf(manager) }, async (request) => ...);
@@ -55,12 +58,19 @@ export function csrf<D extends object>(
     const body = request.body;
     const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
     const session = request.session as unknown as CustosSession<D>;
+    // Checklist OPT-2: the decision below depends on these headers, refusal or not.
+    if (isUnsafeMethod(request.method)) reply.header('vary', withVary(reply.getHeader('vary'), CSRF_VARY));
     const verdict = manager.verifyCsrf(
       fastifyRequestLike(request, trust),
       session,
       typeof value === 'string' ? value : undefined,
     );
-    if (!verdict.ok) return sendFailure(reply, { status: verdict.status, body: 'Forbidden' });
+    if (!verdict.ok) return sendFailure(reply, { status: verdict.status, body: sessionErrorBody(verdict.status) });
+    // `reply.locals` is what @fastify/view hands templates, as `res.locals` is in Express. A getter,
+    // so a page that never shows a form costs no token (no session secret, no visitor cookie).
+    const holder = reply as unknown as { locals?: Record<string, unknown> | null };
+    holder.locals ??= {};
+    Object.defineProperty(holder.locals, 'csrfToken', { get: () => manager.csrfToken(session), configurable: true });
   };
 }
 

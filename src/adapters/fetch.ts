@@ -1,11 +1,13 @@
 import type { SessionManager } from '../core/manager.js';
-import type { RequestLike } from '../core/request.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import { resolveClient, type TrustedProxies } from '../protect/proxy.js';
 import { toTrustPredicate } from '../protect/proxy-trust.js';
 import { noteIgnoredForwarding } from '../protect/proxy-warning.js';
+import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
+import type { RequestLike } from '../vocabulary/request.js';
 import { sessionErrorBody } from './error-body.js';
+import { withVary } from './vary.js';
 
 export interface FetchAdapterOptions {
   /** The peer address, if the runtime knows it (e.g. Bun's `server.requestIP`, Deno's `info.remoteAddr`). */
@@ -115,5 +117,56 @@ export async function loadSession<D extends object>(
       await session.commit();
       return withSessionHeaders(response, session.responseHeaders());
     },
+  };
+}
+
+const FORM = /^(application\/x-www-form-urlencoded|multipart\/form-data)/i;
+
+/**
+ * Puts the CSRF check (checklist CSRF-01..07) in front of a `withSessions` handler: unsafe
+ * methods need a same-origin signal and the session's token in the `x-csrf-token` header or the
+ * `_csrf` form field (read from a clone, so the handler can still read the body). A refusal is a
+ * generic 403 and the handler never runs; `Vary` names the headers the decision read (OPT-2),
+ * refusal or not.
+ *
+ * @example
+ * export const POST = withSessions(sessions, withCsrf(sessions, async (request, session) => {
+ *   session.set('saved', true);
+ *   return new Response('saved');
+ * }));
+ */
+export function withCsrf<D extends object, A extends unknown[] = []>(
+  manager: SessionManager<D>,
+  handler: (request: Request, session: Session<D>, ...rest: A) => Response | Promise<Response>,
+  options: {
+    remoteAddress?: (request: Request, ...rest: A) => string | undefined;
+    trustedProxies?: TrustedProxies;
+  } = {},
+): (request: Request, session: Session<D>, ...rest: A) => Promise<Response> {
+  const { field } = manager.options.protect;
+  toTrustPredicate(options.trustedProxies);
+  const { trustedProxies } = options;
+  return async function csrfHandler(request: Request, session: Session<D>, ...rest: A): Promise<Response> {
+    if (!isUnsafeMethod(request.method)) return handler(request, session, ...rest);
+    let submitted: string | undefined;
+    if (FORM.test(request.headers.get('content-type') ?? '')) {
+      const value = await request
+        .clone()
+        .formData()
+        .then((form) => form.get(field))
+        .catch(() => null);
+      if (typeof value === 'string') submitted = value;
+    }
+    const remoteAddress = options.remoteAddress?.(request, ...rest);
+    const verdict = manager.verifyCsrf(toRequestLike(request, { remoteAddress, trustedProxies }), session, submitted);
+    const response = verdict.ok
+      ? await handler(request, session, ...rest)
+      : new Response(sessionErrorBody(verdict.status), {
+          status: verdict.status,
+          headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+        });
+    const out = new Response(response.body, response);
+    out.headers.set('vary', withVary(response.headers.get('vary') ?? undefined, CSRF_VARY));
+    return out;
   };
 }

@@ -2,7 +2,8 @@ import type { MiddlewareHandler } from 'hono';
 import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
 import { type HttpsOptions, httpsDecision, resolveHttpsOptions } from '../protect/https.js';
 import { toTrustPredicate } from '../protect/proxy-trust.js';
-import { type HonoAdapterOptions, toRequestLike } from './hono.js';
+import { sessionErrorBody } from './error-body.js';
+import { type HonoAdapterOptions, toRequestLike } from './hono-request.js';
 
 /**
  * Hono middleware, mount it first: plain-HTTP GET/HEAD → 308 to `https://<host>`, other
@@ -30,7 +31,7 @@ export function jsonOnly(options: RequireJsonOptions = {}): MiddlewareHandler {
       options,
     );
     if (!verdict.ok) {
-      const body = verdict.status === 415 ? 'Unsupported Media Type' : 'Forbidden';
+      const body = sessionErrorBody(verdict.status);
       return c.text(body, verdict.status, { 'cache-control': 'no-store' });
     }
     await next();

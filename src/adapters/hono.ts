@@ -1,52 +1,28 @@
-import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { SessionData } from '../core/data.js';
 import type { SessionManager } from '../core/manager.js';
-import type { RequestLike } from '../core/request.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
-import { resolveClient, type TrustedProxies } from '../protect/proxy.js';
 import { toTrustPredicate } from '../protect/proxy-trust.js';
-import { commitAfterRoute } from './error-body.js';
+import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
+import { commitAfterRoute, sessionErrorBody } from './error-body.js';
 import { sessionErrorResponse, withSessionHeaders } from './fetch.js';
+import { type HonoAdapterOptions, toRequestLike } from './hono-request.js';
 
 /** Hono env for apps using custos: `c.get('session')` is typed by your data shape. */
 export interface SessionEnv<D extends object = SessionData> {
-  Variables: { session: Session<D> };
-}
-
-export interface HonoAdapterOptions {
-  /** Peers whose `X-Forwarded-*` headers are believed: addresses, CIDR ranges or `'loopback'` / `'linklocal'` / `'uniquelocal'`. @default [] */
-  trustedProxies?: TrustedProxies;
-  /**
-   * The peer address. On `@hono/node-server` it is read from the socket; elsewhere pass the
-   * runtime's, e.g. `(c) => getConnInfo(c).remote.address` from `hono/bun` or `hono/deno`.
-   */
-  remoteAddress?: (c: Context) => string | undefined;
+  Variables: {
+    session: Session<D>;
+    /**
+     * Set by `csrf()`: the token for your forms. A function, because Hono variables hold values
+     * and a token has a cost (a session secret, or a visitor cookie) a page without a form
+     * should not pay.
+     */
+    csrfToken?: () => string;
+  };
 }
 
 const FORM = /^(application\/x-www-form-urlencoded|multipart\/form-data)/i;
-
-/** The core's view of a Hono request, on @hono/node-server or any Fetch runtime. */
-export function toRequestLike(c: Context, options: HonoAdapterOptions = {}): RequestLike {
-  // @hono/node-server passes the Node request as `c.env.incoming`; pure Fetch runtimes do not.
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  const client = resolveClient(
-    {
-      remoteAddress: options.remoteAddress?.(c) ?? incoming?.socket?.remoteAddress,
-      encrypted: c.req.url.startsWith('https:'),
-    },
-    (name) => c.req.header(name),
-    options.trustedProxies ?? [],
-  );
-  return {
-    method: c.req.method,
-    url: c.req.url,
-    headers: c.req.raw.headers,
-    remoteAddress: client.ip,
-    secure: client.secure,
-  };
-}
 
 /** Adds the session headers to `c.res`, copying it first if its headers are immutable. */
 function applyHeaders(c: Context, headers: ReadonlyArray<[string, string]>): void {
@@ -105,7 +81,8 @@ export function sessions<D extends object = SessionData>(
 /**
  * CSRF middleware for the routes that change state: refuses cross-site and tokenless unsafe
  * requests with a generic 403. The token comes from the `_csrf` form field or the
- * `x-csrf-token` header; get one for your pages with `manager.csrfToken(c.get('session'))`.
+ * `x-csrf-token` header; get one for your pages with `c.get('csrfToken')?.()` (or
+ * `manager.csrfToken(c.get('session'))`).
  */
 export function csrf<D extends object = SessionData>(
   manager: SessionManager<D>,
@@ -120,10 +97,15 @@ export function csrf<D extends object = SessionData>(
       const value = (await c.req.parseBody())[field];
       if (typeof value === 'string') submitted = value;
     }
+    // Checklist OPT-2: the decision below depends on these headers, refusal or not.
+    if (isUnsafeMethod(c.req.method)) c.header('vary', CSRF_VARY, { append: true });
     const verdict = manager.verifyCsrf(toRequestLike(c, options), c.get('session'), submitted);
-    if (!verdict.ok) return c.text('Forbidden', verdict.status, { 'cache-control': 'no-store' });
+    if (!verdict.ok) return c.text(sessionErrorBody(verdict.status), verdict.status, { 'cache-control': 'no-store' });
+    const session = c.get('session');
+    c.set('csrfToken', () => manager.csrfToken(session));
     await next();
   };
 }
 
 export { enforceHttps, jsonOnly } from './hono-protect.js';
+export { type HonoAdapterOptions, toRequestLike } from './hono-request.js';

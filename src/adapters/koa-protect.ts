@@ -1,7 +1,8 @@
 import type { Context, Middleware, Next } from 'koa';
 import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
+import type { EnforceHttpsOptions } from '../protect/https.js';
 import { httpsDecision, resolveHttpsOptions } from '../protect/https.js';
-import type { EnforceHttpsOptions } from '../protect/https-middleware.js';
+import { sessionErrorBody } from './error-body.js';
 import { bareRequestLike, koaTrust, startupTrust, toRequestLike } from './node-shared.js';
 
 /**
@@ -47,6 +48,6 @@ export function jsonOnly(options: RequireJsonOptions = {}): Middleware {
     if (verdict.ok) return next();
     ctx.status = verdict.status;
     ctx.set('cache-control', 'no-store');
-    ctx.body = verdict.status === 415 ? 'Unsupported Media Type' : 'Forbidden';
+    ctx.body = sessionErrorBody(verdict.status);
   };
 }

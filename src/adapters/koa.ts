@@ -3,7 +3,8 @@ import type { SessionData } from '../core/data.js';
 import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
-import { commitAfterRoute, genericSessionFailure } from './error-body.js';
+import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
+import { commitAfterRoute, genericSessionFailure, sessionErrorBody } from './error-body.js';
 import { koaTrust, type NodeAdapterOptions, startupTrust, toRequestLike } from './node-shared.js';
 
 export type { NodeAdapterOptions as KoaAdapterOptions } from './node-shared.js';
@@ -79,12 +80,14 @@ export function csrf<D extends object = SessionData>(
     const session = ctx.session as unknown as Session<D>;
     const body = (ctx.request as { body?: unknown }).body;
     const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
+    // Checklist OPT-2: the decision below depends on these headers, refusal or not.
+    if (isUnsafeMethod(ctx.method)) ctx.vary(CSRF_VARY);
     const verdict = manager.verifyCsrf(
       toRequestLike(ctx.req, trust ?? koaTrust(ctx.app)),
       session,
       typeof value === 'string' ? value : undefined,
     );
-    if (!verdict.ok) return respondWithFailure(ctx, { status: verdict.status, body: 'Forbidden' });
+    if (!verdict.ok) return respondWithFailure(ctx, { status: verdict.status, body: sessionErrorBody(verdict.status) });
     Object.defineProperty(ctx.state, 'csrfToken', { get: () => manager.csrfToken(session), configurable: true });
     await next();
   };

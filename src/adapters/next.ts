@@ -1,9 +1,9 @@
 import { INTERNAL } from '../core/internal-fields.js';
 import type { SessionManager } from '../core/manager.js';
-import type { RequestLike } from '../core/request.js';
 import type { Session } from '../core/session.js';
-import { warnOnce } from '../core/warn-once.js';
 import { CustosError } from '../errors.js';
+import type { RequestLike } from '../vocabulary/request.js';
+import { warnOnce } from '../vocabulary/warn-once.js';
 import { sessionErrorResponse, withSessionHeaders } from './fetch.js';
 
 /** What `await headers()` from `next/headers` gives (typed by shape: custos does not import next). */

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { SessionManager } from '../core/manager.js';
-import type { RequestLike } from '../core/request.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import {
@@ -11,6 +10,7 @@ import {
   type TrustedProxies,
   type TrustPredicate,
 } from '../protect/proxy.js';
+import type { RequestLike } from '../vocabulary/request.js';
 import { sessionErrorBody } from './error-body.js';
 
 export type { TrustPredicate };

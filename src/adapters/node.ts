@@ -1,10 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
+import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
+import { sessionErrorBody } from './error-body.js';
 import { commitOnEnd, type NodeAdapterOptions, sendSessionError, startupTrust, toRequestLike } from './node-shared.js';
+import { withVary } from './vary.js';
 
-export { type EnforceHttpsOptions, enforceHttps } from '../protect/https-middleware.js';
-export { jsonOnly } from '../protect/json-middleware.js';
+export { type EnforceHttpsOptions, enforceHttps, jsonOnly } from './node-protect.js';
+
 export { attachSession, type NodeAdapterOptions, toRequestLike } from './node-shared.js';
 
 export type NodeSessionHandler<D extends object> = (
@@ -48,5 +51,38 @@ export function withSessions<D extends object>(
           res.destroy();
         }
       });
+  };
+}
+
+/**
+ * Puts the CSRF check (checklist CSRF-01..07) in front of a `withSessions` handler: unsafe
+ * methods need a same-origin signal and the session's token in the `x-csrf-token` header (or
+ * the `_csrf` field, when a body parser has set `req.body`). A refusal is a generic 403 and the
+ * handler never runs; `Vary` names the headers the decision read (OPT-2), refusal or not.
+ *
+ * @example
+ * http.createServer(withSessions(manager, withCsrf(manager, async (req, res) => {
+ *   req.session.set('saved', true);
+ *   res.end('saved');
+ * })));
+ */
+export function withCsrf<D extends object>(
+  manager: SessionManager<D>,
+  handler: NodeSessionHandler<D>,
+  options: NodeAdapterOptions = {},
+): NodeSessionHandler<D> {
+  const { field } = manager.options.protect;
+  const trust = startupTrust(options.trustedProxies);
+  return function csrfHandler(req, res) {
+    const request = toRequestLike(req, trust);
+    if (isUnsafeMethod(request.method)) res.setHeader('vary', withVary(res.getHeader('vary'), CSRF_VARY));
+    const body = (req as { body?: unknown }).body;
+    const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
+    const verdict = manager.verifyCsrf(request, req.session, typeof value === 'string' ? value : undefined);
+    if (verdict.ok) return handler(req, res);
+    res.statusCode = verdict.status;
+    res.setHeader('content-type', 'text/plain; charset=utf-8');
+    res.setHeader('cache-control', 'no-store');
+    res.end(sessionErrorBody(verdict.status));
   };
 }

@@ -1,6 +1,6 @@
-import { warnOnce } from '../core/warn-once.js';
 import type { SessionStore } from '../stores/contract.js';
 import { isRevocationRecord } from '../stores/cookie/revocation.js';
+import { warnOnce } from '../vocabulary/warn-once.js';
 import { type BackupSummary, readBackupRecords, verifyBackupFile } from './read.js';
 import { exportSessions, importSessions } from './sessions.js';
 import { consistentView } from './snapshot.js';

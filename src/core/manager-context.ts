@@ -1,6 +1,6 @@
 import type { ResolvedOptions } from '../options.js';
 import type { SessionStore } from '../stores/contract.js';
-import type { EventInput } from './events.js';
+import type { EventInput } from '../vocabulary/events.js';
 
 /** What a Session needs from its manager; kept narrow so sessions stay testable. */
 export interface ManagerContext {

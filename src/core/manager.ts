@@ -6,12 +6,13 @@ import { randomToken } from '../crypto/random.js';
 import { CustosError } from '../errors.js';
 import { type ResolvedOptions, resolveOptions, type SessionOptions } from '../options.js';
 import { maskToken } from '../protect/csrf-token.js';
-import { ProtectionGuards } from '../protect/guards.js';
 import { issuePreSessionToken, type PreSessionToken, preSessionCheck } from '../protect/presession.js';
 import { type CsrfVerdict, verifyCsrf } from '../protect/verify.js';
 import type { SessionStore, StoreEvent } from '../stores/contract.js';
 import { isCookieStore } from '../stores/cookie/index.js';
-import { SealedCookieMode } from '../stores/cookie/mode.js';
+import { type EventInput, type SessionEvent, safeEmit } from '../vocabulary/events.js';
+import { headerValue, isLoopbackHost, type RequestLike, requestHost } from '../vocabulary/request.js';
+import { warnOnce } from '../vocabulary/warn-once.js';
 import type { SessionData } from './data.js';
 import {
   checkPageRequest,
@@ -21,16 +22,15 @@ import {
   type SessionInfo,
   type SessionPage,
 } from './device-list.js';
-import { type EventInput, type SessionEvent, safeEmit } from './events.js';
+import { ProtectionGuards } from './guards.js';
 import { INTERNAL } from './internal-fields.js';
 import type { ManagerContext } from './manager-context.js';
 import { isAbsoluteExpired, isIdleExpired } from './policy.js';
 import { openFields } from './record.js';
-import { headerValue, isLoopbackHost, type RequestLike, requestHost } from './request.js';
+import { SealedCookieMode } from './sealed-cookie-mode.js';
 import { type ClientContext, Session } from './session.js';
 import { StoreCaller } from './store-call.js';
 import { parseToken, secretVerifier } from './token.js';
-import { warnOnce } from './warn-once.js';
 
 /** A user agent summary short enough for a device list. */
 function describeDevice(userAgent: string | undefined): string | undefined {
@@ -213,9 +213,14 @@ export class SessionManager<D extends object = SessionData> {
   /** The CSRF decision for an unsafe request; `submitted` is the form field, if the adapter parsed one. */
   verifyCsrf(request: RequestLike, session: Session<D>, submitted?: string): CsrfVerdict {
     const { keyring, cookie } = this.options;
+    const secret = session.internalGet(INTERNAL.csrf);
     const verdict = verifyCsrf(
       request,
-      session as Session<object>,
+      {
+        handle: session.handle ?? undefined,
+        userId: session.userId,
+        secret: typeof secret === 'string' ? secret : undefined,
+      },
       submitted,
       this.options.protect,
       (event) => this.emit(event),

@@ -1,6 +1,6 @@
 import { CustosError } from '../errors.js';
-import type { EventListener } from './events.js';
-import { safeEmit } from './events.js';
+import type { EventListener } from '../vocabulary/events.js';
+import { safeEmit } from '../vocabulary/events.js';
 
 // Deadlines use the global `performance` (High Resolution Time, W3C): monotonic like Node's
 // perf_hooks export, and present in Node, Bun, Deno and workers alike, where a `node:perf_hooks`

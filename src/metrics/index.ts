@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { EventListener, SessionEvent } from '../core/events.js';
 import type { SessionStore } from '../stores/contract.js';
+import type { EventListener, SessionEvent } from '../vocabulary/events.js';
 import { timedStore } from './timed-store.js';
 
 export interface MetricsOptions {

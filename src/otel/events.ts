@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { SessionEvent } from '../core/events.js';
+import type { SessionEvent } from '../vocabulary/events.js';
 import { EVENT_REASON, EVENT_TYPE, fixed } from './attributes.js';
 
 /**

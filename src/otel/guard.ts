@@ -1,4 +1,4 @@
-import { warnOnce } from '../core/warn-once.js';
+import { warnOnce } from '../vocabulary/warn-once.js';
 
 /**
  * Runs a recording step and keeps its failure out of the request: the OpenTelemetry

@@ -1,6 +1,6 @@
 import { type Meter, metrics, type Tracer, trace } from '@opentelemetry/api';
-import type { EventListener, SessionEvent } from '../core/events.js';
 import type { SessionStore } from '../stores/contract.js';
+import type { EventListener, SessionEvent } from '../vocabulary/events.js';
 import { ERROR_TYPE, EVENT_TYPE, STORE_KIND, STORE_OPERATION, STORE_OUTCOME } from './attributes.js';
 import { eventAttributes, eventWeight } from './events.js';
 import { guarded } from './guard.js';

@@ -1,5 +1,5 @@
-import { headerValue, type RequestLike, requestHost } from '../core/request.js';
-import { warnOnce } from '../core/warn-once.js';
+import { headerValue, type RequestLike, requestHost } from '../vocabulary/request.js';
+import { warnOnce } from '../vocabulary/warn-once.js';
 import { originOf } from './origin.js';
 
 /**

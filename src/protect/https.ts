@@ -1,6 +1,7 @@
-import { type EventListener, safeEmit } from '../core/events.js';
-import type { RequestLike } from '../core/request.js';
 import { CustosError } from '../errors.js';
+import { type EventListener, safeEmit } from '../vocabulary/events.js';
+import type { RequestLike } from '../vocabulary/request.js';
+import type { TrustedProxies } from './proxy.js';
 
 /** One year: ASVS 5.0 3.4.1 and the checklist's decision D8. */
 export const MIN_HSTS_MAX_AGE = 31_536_000;
@@ -98,4 +99,14 @@ export function httpsDecision(request: RequestLike, options: ResolvedHttpsOption
     return { action: 'redirect', status: 308, location: `https://${options.host}${pathAndQuery(request.url)}` };
   }
   return { action: 'refuse', status: 403 };
+}
+
+/** What every adapter's `enforceHttps` takes: the HTTPS policy plus whose forwarded scheme to believe. */
+export interface EnforceHttpsOptions extends HttpsOptions {
+  /**
+   * Peers whose `X-Forwarded-Proto` is believed (checklist TLS-06): addresses, CIDR ranges or
+   * `'loopback'` / `'linklocal'` / `'uniquelocal'`. Unset: Express's `trust proxy` under
+   * Express, Koa's `app.proxy` under Koa, nobody elsewhere.
+   */
+  trustedProxies?: TrustedProxies;
 }

@@ -1,5 +1,5 @@
-import type { RequestLike } from '../core/request.js';
 import { CustosError } from '../errors.js';
+import type { RequestLike } from '../vocabulary/request.js';
 import { originOf } from './origin.js';
 
 export interface ProtectOptions {

@@ -1,4 +1,4 @@
-import { headerValue, type RequestLike } from '../core/request.js';
+import { headerValue, type RequestLike } from '../vocabulary/request.js';
 
 export type OriginVerdict = { ok: true } | { ok: false; reason: string };
 

@@ -1,7 +1,7 @@
 import { readCookie } from '../cookie/parse.js';
 import { serializeCookie } from '../cookie/serialize.js';
-import { headerValue, type RequestLike } from '../core/request.js';
 import type { Keyring } from '../crypto/keyring.js';
+import { headerValue, type RequestLike } from '../vocabulary/request.js';
 import { isVisitor, mintVisitor, signDoubleSubmit, verifyDoubleSubmit } from './double-submit.js';
 import type { PreSessionCheck } from './verify.js';
 

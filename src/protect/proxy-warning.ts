@@ -1,4 +1,4 @@
-import { warnOnce } from '../core/warn-once.js';
+import { warnOnce } from '../vocabulary/warn-once.js';
 
 /**
  * Why a request that says `X-Forwarded-Proto: https` still counts as plain HTTP. Either is how

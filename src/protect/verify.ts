@@ -1,7 +1,5 @@
-import type { EventInput } from '../core/events.js';
-import { INTERNAL } from '../core/internal-fields.js';
-import { headerValue, type RequestLike } from '../core/request.js';
-import type { Session } from '../core/session.js';
+import type { EventInput } from '../vocabulary/events.js';
+import { headerValue, type RequestLike } from '../vocabulary/request.js';
 import { warnOriginNotConfigured } from './config-refusals.js';
 import { verifyMaskedToken } from './csrf-token.js';
 import type { ResolvedProtectOptions } from './options.js';
@@ -26,13 +24,26 @@ export function isUnsafeMethod(method: string): boolean {
 export type PreSessionCheck = (submitted: string | undefined) => boolean;
 
 /**
+ * What the CSRF decision needs to know about the session, as plain values: the decision stays
+ * a pure function of the request and these, and never reaches into the engine's session object.
+ */
+export type CsrfSubject = {
+  /** The session's log handle, for the `csrf-rejected` event. */
+  readonly handle: string | undefined;
+  /** The signed-in user, or null before sign-in (the pre-session token counts only then). */
+  readonly userId: string | null;
+  /** The session's synchronizer-token secret, when it has one. */
+  readonly secret: string | undefined;
+};
+
+/**
  * The CSRF decision for one request (checklist CSRF-01..07): safe methods pass; unsafe ones
  * need a same-origin signal (Fetch Metadata / Origin / Referer) AND the session's synchronizer
  * token from the form field or header — never from the query string or a cookie.
  */
 export function verifyCsrf(
   request: RequestLike,
-  session: Session<object>,
+  session: CsrfSubject,
   submitted: string | undefined,
   options: ResolvedProtectOptions,
   emit: (event: EventInput) => void,
@@ -43,7 +54,7 @@ export function verifyCsrf(
   const reject = (reason: string): CsrfVerdict => {
     emit({
       type: 'csrf-rejected',
-      handle: session.handle ?? undefined,
+      handle: session.handle,
       ip: request.remoteAddress,
       reason: options.reportOnly ? `report-only:${reason}` : reason,
     });
@@ -57,10 +68,10 @@ export function verifyCsrf(
     return reject(origin.reason);
   }
   const token = submitted ?? headerValue(request.headers, options.header);
-  const secret = session.internalGet(INTERNAL.csrf);
-  if (typeof secret === 'string' && verifyMaskedToken(secret, token)) return { ok: true };
+  const { secret } = session;
+  if (secret !== undefined && verifyMaskedToken(secret, token)) return { ok: true };
   // Checklist FIX-04: before sign-in a signed double-submit token stands in for the session's
   // token; once a user is attached only the session-bound token counts (CSRF-03).
   if (session.userId === null && preSession?.(token)) return { ok: true };
-  return reject(typeof secret === 'string' ? 'bad-token' : 'no-session-token');
+  return reject(secret !== undefined ? 'bad-token' : 'no-session-token');
 }

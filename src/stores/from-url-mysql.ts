@@ -1,6 +1,6 @@
 import type { Pool } from 'mysql2/promise';
 import { CustosError, isCustosError } from '../errors.js';
-import { loadPeer, type OpenedStore, type StoreUrlOptions, unreachable, withDeadline } from './from-url.js';
+import { loadPeer, type OpenedStore, type StoreUrlOptions, unreachable, withDeadline } from './opened-store.js';
 
 type Mysql2Module = { default: typeof import('mysql2/promise') };
 

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { CustosError } from '../errors.js';
-import { loadPeer, type OpenedStore, type StoreUrlOptions, unreachable, withDeadline } from './from-url.js';
+import { loadPeer, type OpenedStore, type StoreUrlOptions, unreachable, withDeadline } from './opened-store.js';
 
 type PgModule = { default: typeof import('pg') };
 

@@ -1,6 +1,13 @@
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { CustosError } from '../errors.js';
-import { loadPeer, type OpenedStore, redactUrl, type StoreUrlOptions, unreachable, withDeadline } from './from-url.js';
+import {
+  loadPeer,
+  type OpenedStore,
+  redactUrl,
+  type StoreUrlOptions,
+  unreachable,
+  withDeadline,
+} from './opened-store.js';
 
 type IoRedis = typeof import('ioredis');
 

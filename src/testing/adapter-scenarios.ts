@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createSessions, type SessionManager } from '../core/manager.js';
 import type { SessionOptions } from '../options.js';
 import { memoryStore } from '../stores/memory/index.js';
+import { sessionErrorBody } from '../vocabulary/failure-text.js';
 import {
   type ScenarioClient,
   type ScenarioData,
@@ -49,6 +50,18 @@ function assertAnonymous(response: BrowserResponse): void {
   assert.deepEqual(body.data, {});
   assert.equal(body.userId, null);
   assert.equal(body.authenticated, false);
+}
+
+/**
+ * A response whose allow/deny read Fetch Metadata and Origin names them in `Vary`, refusal or
+ * not, so no shared cache replays one site's answer to another (checklist OPT-2).
+ */
+function assertCsrfVary(response: ScenarioResponse): void {
+  const vary = (response.headers.vary ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((name) => name.trim());
+  assert.ok(vary.includes('sec-fetch-site') && vary.includes('origin'), `Vary lacks the CSRF headers: ${vary}`);
 }
 
 /** A session failure answer says nothing about the backend: no cause, no stack, no code. */
@@ -254,12 +267,14 @@ export function runAdapterScenarios(label: string, driver: ScenarioDriver, t: Sc
           assert.match(form.headers['cache-control'] ?? '', /no-store/);
           const crossSite = await b.post('/protected', { 'sec-fetch-site': 'cross-site', 'x-csrf-token': token });
           assert.equal(crossSite.status, 403);
+          assertCsrfVary(crossSite);
           assert.ok(crossSite.body.length < 200 && !crossSite.body.includes(token));
           assert.equal((await b.post('/protected', SAME_ORIGIN)).status, 403, 'a missing token is refused');
           assert.equal((await b.post('/protected', { ...SAME_ORIGIN, 'x-csrf-token': `${token}x` })).status, 403);
           assert.deepEqual((await b.get('/read')).json().data, {}, 'refused requests must not run the handler');
           const accepted = await b.post('/protected', { ...SAME_ORIGIN, 'x-csrf-token': token });
           assert.equal(accepted.status, 200);
+          assertCsrfVary(accepted);
           assert.deepEqual((await b.get('/read')).json().data, { protected: 'ran' });
         }),
     );
@@ -278,6 +293,19 @@ export function runAdapterScenarios(label: string, driver: ScenarioDriver, t: Sc
         assertGenericFailure(await browser().post('/set/color/green'), 503);
         store.fault = 'ok';
         assert.deepEqual((await b.get('/read')).json().data, { color: 'blue' });
+      }),
+    );
+
+    t.it('a concurrent-update conflict answers 409 with the shared text, and the session survives it', () =>
+      withApp({}, async ({ browser, store }) => {
+        const b = browser();
+        await b.post('/set/start/yes');
+        store.fault = 'conflict';
+        const conflict = await b.post('/inc');
+        assertGenericFailure(conflict, 409);
+        assert.equal(conflict.body, sessionErrorBody(409), 'every adapter answers a 409 with the same text');
+        store.fault = 'ok';
+        assert.deepEqual((await b.get('/read')).json().data, { start: 'yes' });
       }),
     );
 

@@ -1,7 +1,11 @@
 import type { SessionStore } from '../stores/contract.js';
 
-/** `ok` passes through; `reject`/`hang` fail every call; `reject-writes` fails only writes. */
-export type StoreFault = 'ok' | 'reject' | 'hang' | 'reject-writes';
+/**
+ * `ok` passes through; `reject`/`hang` fail every call; `reject-writes` fails only writes;
+ * `conflict` answers every conditional patch with `conflict` and every create with a collision,
+ * as a store does while other requests keep winning the race.
+ */
+export type StoreFault = 'ok' | 'reject' | 'hang' | 'reject-writes' | 'conflict';
 
 const WRITES = new Set(['create', 'patch', 'destroy', 'destroyByUser', 'revokeAll', 'purgeExpired', 'importRecords']);
 
@@ -45,9 +49,13 @@ export function instrumentStore(inner: SessionStore): InstrumentedStore {
     set fault(value: StoreFault) {
       fault = value;
     },
-    create: (record) => call('create', () => inner.create(record)) as Promise<boolean>,
+    create: (record) =>
+      call('create', () => (fault === 'conflict' ? Promise.resolve(false) : inner.create(record))) as Promise<boolean>,
     get: (id) => call('get', () => inner.get(id)) as ReturnType<SessionStore['get']>,
-    patch: (id, patch) => call('patch', () => inner.patch(id, patch)) as ReturnType<SessionStore['patch']>,
+    patch: (id, patch) =>
+      call('patch', () =>
+        fault === 'conflict' && patch.expect ? Promise.resolve('conflict' as const) : inner.patch(id, patch),
+      ) as ReturnType<SessionStore['patch']>,
     destroy: (id) => call('destroy', () => inner.destroy(id)) as Promise<void>,
     listByUser: (userId) =>
       call('listByUser', () => inner.listByUser(userId)) as ReturnType<SessionStore['listByUser']>,

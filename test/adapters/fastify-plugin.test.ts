@@ -44,6 +44,30 @@ describe('custos/fastify specifics', () => {
     await fastify.close();
   });
 
+  it('the csrf preHandler puts the form token in reply.locals, as Express does in res.locals', async () => {
+    const manager = createSessions<Data>({ secrets: [SECRET_A] });
+    const fastify = Fastify();
+    await fastify.register(sessions, { manager });
+    const locals = (reply: unknown) => (reply as { locals: { csrfToken: string } }).locals;
+    fastify.get('/form', { preHandler: csrf(manager) }, async (_request, reply) => ({
+      token: locals(reply).csrfToken,
+    }));
+    fastify.post('/form', { preHandler: csrf(manager) }, async (request) => {
+      asData(request.session).set('n', 1);
+      return { ok: true };
+    });
+    const form = await fastify.inject({ method: 'GET', url: '/form' });
+    expect(form.statusCode).toBe(200);
+    expect(sessionCookieFrom(form.headers)).toBeUndefined();
+    const token = form.json().token as string;
+    expect(token.length).toBeGreaterThan(20);
+    const headers = { cookie: cookieHeaderFrom(form.headers), 'sec-fetch-site': 'same-origin' };
+    const posted = await fastify.inject({ method: 'POST', url: '/form', headers, payload: { _csrf: token } });
+    expect(posted.statusCode).toBe(200);
+    expect(posted.headers.vary).toMatch(/Sec-Fetch-Site, Origin/);
+    await fastify.close();
+  });
+
   it('without `csrf: true` only routes with the csrf preHandler are checked', async () => {
     const { fastify, cookie } = await app();
     const crossSite = { cookie, 'sec-fetch-site': 'cross-site' };

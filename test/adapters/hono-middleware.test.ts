@@ -15,6 +15,7 @@ function app() {
   const hono = new Hono<SessionEnv<Data>>();
   hono.use(sessions(manager));
   hono.get('/token', (c) => c.json({ token: manager.csrfToken(c.get('session')) }));
+  hono.get('/form', csrf(manager), (c) => c.json({ token: c.get('csrfToken')?.() }));
   hono.post('/note', csrf(manager), async (c) => {
     const form = await c.req.parseBody();
     c.get('session').set('note', String(form.note));
@@ -49,6 +50,23 @@ describe('custos/hono specifics', () => {
     const accepted = await post('same-origin');
     expect(accepted.status).toBe(200);
     expect(await accepted.json()).toEqual({ note: 'hi' });
+  });
+
+  it("csrf() puts the form token in c.get('csrfToken'), and it works as the `_csrf` field", async () => {
+    const { hono } = app();
+    const form = await hono.request('/form');
+    expect(form.status).toBe(200);
+    expect(sessionCookieFrom(form.headers)).toBeUndefined();
+    const token = ((await form.json()) as { token: string }).token;
+    expect(token.length).toBeGreaterThan(20);
+    const accepted = await hono.request('/note', {
+      method: 'POST',
+      headers: { cookie: cookieHeaderFrom(form.headers), 'sec-fetch-site': 'same-origin' },
+      body: new URLSearchParams({ _csrf: token, note: 'from the view' }),
+    });
+    expect(accepted.status).toBe(200);
+    expect(accepted.headers.get('vary')).toMatch(/Sec-Fetch-Site, Origin/);
+    expect(await accepted.json()).toEqual({ note: 'from the view' });
   });
 
   it('a response with immutable headers (Response.redirect) still gets the new session cookie', async () => {

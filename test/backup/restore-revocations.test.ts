@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupStore, restoreStore } from '../../src/backup/index.js';
-import { hasWarned } from '../../src/core/warn-once.js';
 import type { SessionStore } from '../../src/stores/contract.js';
 import { CookieRevocation } from '../../src/stores/cookie/revocation.js';
 import { memoryStore } from '../../src/stores/memory/index.js';
 import { sqliteStore } from '../../src/stores/sqlite/index.js';
 import { makeRecord, makeSealedValue } from '../../src/testing/records.js';
+import { hasWarned } from '../../src/vocabulary/warn-once.js';
 
 let dir: string;
 beforeAll(async () => {

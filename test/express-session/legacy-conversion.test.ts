@@ -7,7 +7,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import custosSession, { type ExpressSessionStore } from '../../src/adapters/express-session/index.js';
 import { signature } from '../../src/adapters/express-session/legacy-cookie.js';
-import type { SessionEvent } from '../../src/core/events.js';
+import type { SessionEvent } from '../../src/vocabulary/events.js';
 import { manualClock } from '../helpers/clock.js';
 import { dropSchema, testPool, uniqueSchema } from '../helpers/postgres.js';
 import { dropKeysUnder } from '../helpers/redis-keys.js';

@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import custosSession, { type ExpressSessionStore } from '../../src/adapters/express-session/index.js';
-import type { SessionEvent } from '../../src/core/events.js';
+import type { SessionEvent } from '../../src/vocabulary/events.js';
 import { manualClock } from '../helpers/clock.js';
 import { dropKeysUnder } from '../helpers/redis-keys.js';
 import { Jar } from './helpers/jar.js';

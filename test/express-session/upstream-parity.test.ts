@@ -4,7 +4,7 @@ import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import custosSession, { Cookie, MemoryStore } from '../../src/adapters/express-session/index.js';
-import { hasWarned } from '../../src/core/warn-once.js';
+import { hasWarned } from '../../src/vocabulary/warn-once.js';
 import { browser } from './helpers/client.js';
 import { sessionSetCookies } from './helpers/jar.js';
 import { README_SECRET, type SessionFactory } from './helpers/readme-app.js';

@@ -1,6 +1,6 @@
 import type { SessionManager } from '../../src/core/manager.js';
-import type { RequestLike } from '../../src/core/request.js';
 import type { Session } from '../../src/core/session.js';
+import type { RequestLike } from '../../src/vocabulary/request.js';
 import { parseSetCookie } from './cookies.js';
 
 /** A RequestLike as a browser on https://app.example.test would send it. */

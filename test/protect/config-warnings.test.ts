@@ -3,8 +3,8 @@ import express from 'express';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { csrf, sessionErrors, sessions } from '../../src/adapters/express.js';
-import { hasWarned } from '../../src/core/warn-once.js';
 import { createSessions } from '../../src/index.js';
+import { hasWarned } from '../../src/vocabulary/warn-once.js';
 import { SECRET_A } from '../helpers/clock.js';
 
 /**

@@ -12,8 +12,8 @@ import * as fetchAdapter from '../../src/adapters/fetch.js';
 import * as honoAdapter from '../../src/adapters/hono.js';
 import * as koaAdapter from '../../src/adapters/koa.js';
 import * as nodeAdapter from '../../src/adapters/node.js';
-import { hasWarned } from '../../src/core/warn-once.js';
 import { createSessions, type SessionManager } from '../../src/index.js';
+import { hasWarned } from '../../src/vocabulary/warn-once.js';
 import { SECRET_A } from '../helpers/clock.js';
 import { type ForwardingProxy, PROXY_ADDRESS, sendThrough, startForwardingProxy } from '../helpers/forwarding-proxy.js';
 

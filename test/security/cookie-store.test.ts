@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hasWarned } from '../../src/core/warn-once.js';
 import { cookieStore } from '../../src/stores/cookie/index.js';
 import { memoryStore } from '../../src/stores/memory/index.js';
 import { sqliteStore } from '../../src/stores/sqlite/index.js';
+import { hasWarned } from '../../src/vocabulary/warn-once.js';
 import { buildBank, client, Jar, login } from './helpers/bank.js';
 
 function cookieBank(withRevocation = true) {

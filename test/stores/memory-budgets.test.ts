@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { hasWarned } from '../../src/core/warn-once.js';
 import { createSessions, type SessionEvent, type SessionManager } from '../../src/index.js';
 import { type MemoryStore, memoryStore } from '../../src/stores/memory/index.js';
 import { makeRecord } from '../../src/testing/records.js';
+import { hasWarned } from '../../src/vocabulary/warn-once.js';
 import { manualClock, SECRET_A } from '../helpers/clock.js';
 import { finish, loginAs, req } from '../helpers/requests.js';
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo } from '../../demo/server.js';
-import { hasWarned } from '../../src/core/warn-once.js';
 import { sqliteStore } from '../../src/stores/sqlite/index.js';
 import { makeRecord } from '../../src/testing/records.js';
+import { hasWarned } from '../../src/vocabulary/warn-once.js';
 import { secretsEnv, TestClient } from '../demo/http-client.js';
 
 const root = mkdtempSync(join(tmpdir(), 'custos-sqlite-mode-'));

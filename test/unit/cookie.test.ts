@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_COOKIE_HEADER, readCookie } from '../../src/cookie/parse.js';
 import { assertCookieRules, serializeClearingCookie, serializeCookie } from '../../src/cookie/serialize.js';
-import { parseDuration } from '../../src/core/duration.js';
 import { CustosError } from '../../src/errors.js';
+import { parseDuration } from '../../src/vocabulary/duration.js';
 
 describe('reading the session cookie', () => {
   it('finds one cookie among others, trims, unquotes', () => {

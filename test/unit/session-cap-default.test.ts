@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { hasWarned } from '../../src/core/warn-once.js';
 import { createSessions, type SessionEvent } from '../../src/index.js';
 import { DEFAULT_MAX_SESSIONS_PER_USER } from '../../src/options.js';
 import { cookieStore } from '../../src/stores/cookie/index.js';
 import { sqliteStore } from '../../src/stores/sqlite/index.js';
+import { hasWarned } from '../../src/vocabulary/warn-once.js';
 import { manualClock, SECRET_A } from '../helpers/clock.js';
 import { loginAs, req } from '../helpers/requests.js';
 

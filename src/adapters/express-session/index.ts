@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { createSessions, type SessionManager } from '../../core/manager.js';
-import { headerValue, isLoopbackHost, type RequestLike, requestHost } from '../../core/request.js';
 import { StoreCaller } from '../../core/store-call.js';
-import { warnOnce } from '../../core/warn-once.js';
 import { randomToken } from '../../crypto/random.js';
+import { headerValue, isLoopbackHost, type RequestLike, requestHost } from '../../vocabulary/request.js';
+import { warnOnce } from '../../vocabulary/warn-once.js';
 import { sendSessionError, toRequestLike } from '../node-shared.js';
 import { isExpressSessionStore } from './callback-store.js';
 import { CompatSession } from './compat-session.js';

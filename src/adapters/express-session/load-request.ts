@@ -1,7 +1,7 @@
 import { readCookie } from '../../cookie/parse.js';
 import type { SessionManager } from '../../core/manager.js';
-import { headerValue, isLoopbackHost, type RequestLike, requestHost } from '../../core/request.js';
 import type { Session } from '../../core/session.js';
+import { headerValue, isLoopbackHost, type RequestLike, requestHost } from '../../vocabulary/request.js';
 import type { LegacyConverter } from './legacy-conversion.js';
 import { looksLikeLegacyCookie } from './legacy-cookie.js';
 import type { CompatSettings } from './options.js';

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { parseDuration } from '../../core/duration.js';
 import { MIN_SECRET_BYTES } from '../../crypto/keyring.js';
 import { CustosError } from '../../errors.js';
 import type { SessionOptions } from '../../options.js';
 import type { TrustedProxies } from '../../protect/proxy.js';
 import type { SessionStore } from '../../stores/contract.js';
 import { isCookieStore } from '../../stores/cookie/index.js';
+import { parseDuration } from '../../vocabulary/duration.js';
 import { type ExpressSessionStore, isExpressSessionStore } from './callback-store.js';
 import { resolveSaveUninitialized } from './save-uninitialized.js';
 import { fromExpressSessionStore } from './store-adapter.js';

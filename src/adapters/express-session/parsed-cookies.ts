@@ -1,5 +1,5 @@
 import { readCookie } from '../../cookie/parse.js';
-import { headerValue, type RequestLike } from '../../core/request.js';
+import { headerValue, type RequestLike } from '../../vocabulary/request.js';
 
 /**
  * The request as the core should read it when the session cookie is no longer in the Cookie

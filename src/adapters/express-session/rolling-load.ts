@@ -1,7 +1,7 @@
 import { readCookie } from '../../cookie/parse.js';
 import type { SessionManager } from '../../core/manager.js';
-import { headerValue, type RequestLike } from '../../core/request.js';
 import { randomToken } from '../../crypto/random.js';
+import { headerValue, type RequestLike } from '../../vocabulary/request.js';
 import { callbackDestroy, callbackGet, callbackSet } from './callback-store.js';
 import { snapshotOf } from './compat-session.js';
 import { CompatCookie } from './cookie.js';

@@ -1,7 +1,7 @@
 import { assertCookieRules } from '../../cookie/serialize.js';
-import { isLoopbackHost } from '../../core/request.js';
 import { Keyring, MIN_SECRET_BYTES } from '../../crypto/keyring.js';
 import type { OpenedStore } from '../../stores/from-url.js';
+import { isLoopbackHost } from '../../vocabulary/request.js';
 
 export type Status = 'ok' | 'warn' | 'fail';
 export interface Check {

@@ -1,4 +1,4 @@
-import { warnOnce } from '../../core/warn-once.js';
+import { warnOnce } from '../../vocabulary/warn-once.js';
 import type { CreateContext, PatchResult, SessionPatch, SessionStore, StoredSession, StoreEvent } from '../contract.js';
 import { applyPatch, patchConflicts } from '../patch.js';
 import { ClientShares } from './client-shares.js';

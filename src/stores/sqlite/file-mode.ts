@@ -1,5 +1,5 @@
 import { chmodSync, closeSync, constants, existsSync, openSync, statSync } from 'node:fs';
-import { warnOnce } from '../../core/warn-once.js';
+import { warnOnce } from '../../vocabulary/warn-once.js';
 
 /** Owner read/write only: the file holds verifiers, sealed data and user ids. */
 const OWNER_ONLY = 0o600;

@@ -1,4 +1,4 @@
-import { toRequestLike, withSessions } from '../../../src/adapters/fetch.js';
+import { withCsrf, withSessions } from '../../../src/adapters/fetch.js';
 import { matchScenarioRoute, type ScenarioDriver } from '../../../src/testing/index.js';
 import { fromFetchResponse } from './clients.js';
 
@@ -8,11 +8,11 @@ export const fetchDriver: ScenarioDriver = {
     const handler = withSessions(manager, async (request, session) => {
       const match = matchScenarioRoute(routes, request.method, new URL(request.url).pathname);
       if (!match) return new Response('Not found', { status: 404 });
-      if (match.route.csrf && !manager.verifyCsrf(toRequestLike(request), session).ok) {
-        return new Response('Forbidden', { status: 403 });
-      }
-      const reply = await match.route.handle(session, match.params);
-      return Response.json(reply.body, { status: reply.status });
+      const run = async () => {
+        const reply = await match.route.handle(session, match.params);
+        return Response.json(reply.body, { status: reply.status });
+      };
+      return match.route.csrf ? withCsrf(manager, run)(request, session) : run();
     });
     return {
       send: async (req) =>

@@ -1,11 +1,11 @@
-import type { EventInput, SessionEvent } from '../core/events.js';
-import { INTERNAL, recordedClient } from '../core/internal-fields.js';
-import { isLoopbackHost, type RequestLike, requestHost } from '../core/request.js';
-import type { Session } from '../core/session.js';
 import type { ResolvedOptions } from '../options.js';
-import { warnHttpsRequired } from './config-refusals.js';
-import { GuessCounter } from './guessing.js';
-import { detectHijack } from './hijack.js';
+import { warnHttpsRequired } from '../protect/config-refusals.js';
+import { GuessCounter } from '../protect/guessing.js';
+import { detectHijack } from '../protect/hijack.js';
+import type { EventInput, SessionEvent } from '../vocabulary/events.js';
+import { isLoopbackHost, type RequestLike, requestHost } from '../vocabulary/request.js';
+import { INTERNAL, recordedClient } from './internal-fields.js';
+import type { Session } from './session.js';
 
 type Emit = (event: EventInput) => void;
 

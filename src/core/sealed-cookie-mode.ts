@@ -1,15 +1,15 @@
-import type { EventInput } from '../../core/events.js';
-import type { ManagerContext } from '../../core/manager-context.js';
-import { isAbsoluteExpired, isIdleExpired } from '../../core/policy.js';
-import { openFields } from '../../core/record.js';
-import { warnOnce } from '../../core/warn-once.js';
-import { CustosError } from '../../errors.js';
-import type { ResolvedOptions } from '../../options.js';
-import type { StoredSession } from '../contract.js';
-import { openRecord, sealRecord } from './codec.js';
-import type { CookieStore } from './index.js';
-import { RequestCookieStore } from './request-store.js';
-import { isPerProcessStore } from './revocation.js';
+import { CustosError } from '../errors.js';
+import type { ResolvedOptions } from '../options.js';
+import type { StoredSession } from '../stores/contract.js';
+import { openRecord, sealRecord } from '../stores/cookie/codec.js';
+import type { CookieStore } from '../stores/cookie/index.js';
+import { RequestCookieStore } from '../stores/cookie/request-store.js';
+import { isPerProcessStore } from '../stores/cookie/revocation.js';
+import type { EventInput } from '../vocabulary/events.js';
+import { warnOnce } from '../vocabulary/warn-once.js';
+import type { ManagerContext } from './manager-context.js';
+import { isAbsoluteExpired, isIdleExpired } from './policy.js';
+import { openFields } from './record.js';
 
 export type SealedLoad =
   | {

@@ -1,0 +1,58 @@
+export type { EnforceHttpsOptions } from '../protect/https.js';
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
+import { type EnforceHttpsOptions, httpsDecision, resolveHttpsOptions } from '../protect/https.js';
+import { sessionErrorBody } from './error-body.js';
+import { bareRequestLike, startupTrust, toRequestLike } from './node-shared.js';
+
+/**
+ * Connect-style middleware for Express and plain `node:http`: mount it first. Plain-HTTP GET/HEAD
+ * → 308 to `https://<host><path>`, other plain-HTTP methods → 403 (the handler never runs), and
+ * HSTS on every HTTPS response, error responses included.
+ *
+ * @example
+ * app.use(enforceHttps({ host: 'bank.example', trustedProxies: ['loopback'] }));
+ */
+export function enforceHttps(options: EnforceHttpsOptions) {
+  const resolved = resolveHttpsOptions(options);
+  const trusted = startupTrust(options.trustedProxies);
+  return function custosEnforceHttps(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
+    const decision = httpsDecision(toRequestLike(req, trusted), resolved);
+    if (decision.action === 'continue') {
+      for (const [name, value] of decision.headers) res.setHeader(name, value);
+      next();
+      return;
+    }
+    res.statusCode = decision.status;
+    res.setHeader('cache-control', 'no-store');
+    if (decision.action === 'redirect') {
+      res.setHeader('location', decision.location);
+      res.end();
+      return;
+    }
+    res.setHeader('content-type', 'text/plain; charset=utf-8');
+    res.end('HTTPS required');
+  };
+}
+
+/**
+ * Connect-style middleware for JSON endpoints (checklist CSRF-08): `text/plain`, form and
+ * multipart bodies get 415 before the body parser or the handler sees them.
+ *
+ * @example
+ * app.post('/api/transfer', jsonOnly(), express.json(), handler);
+ */
+export function jsonOnly(options: RequireJsonOptions = {}) {
+  return function custosJsonOnly(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
+    const verdict = requireJson(bareRequestLike(req), options);
+    if (verdict.ok) {
+      next();
+      return;
+    }
+    res.statusCode = verdict.status;
+    res.setHeader('content-type', 'text/plain; charset=utf-8');
+    res.setHeader('cache-control', 'no-store');
+    res.end(sessionErrorBody(verdict.status));
+  };
+}
