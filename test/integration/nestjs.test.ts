@@ -76,6 +76,55 @@ interface Reply {
   readonly json: Record<string, unknown>;
 }
 
+/**
+ * Type-checks every file of the recipe as a Nest project's tsconfig does. Fastify resolves to the
+ * copy @nestjs/platform-fastify pins, as npm installs it when the app adds no Fastify of its own
+ * (the docs say why: two copies have two `FastifyInstance` types).
+ */
+function typeErrors(): string[] {
+  const dir = join(root, 'test', '.generated', 'nest-typecheck');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const names = [...files.keys()];
+  for (const name of names) writeFileSync(join(dir, name), files.get(name) ?? '');
+  const nestFastify = join(root, 'node_modules', '@nestjs', 'platform-fastify', 'node_modules', 'fastify');
+  const program = ts.createProgram(
+    names.map((name) => join(dir, name)),
+    {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      strict: true,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      isolatedModules: true,
+      skipLibCheck: true,
+      noEmit: true,
+      types: ['node'],
+      typeRoots: [join(root, 'node_modules', '@types')],
+      paths: {
+        custos: [join(root, 'src', 'index.ts')],
+        'custos/*': [join(root, 'src', 'adapters', '*.ts')],
+        fastify: [join(nestFastify, 'fastify.d.ts')],
+      },
+    },
+  );
+  // Only the recipe's files are checked (custos' own sources have their own type-check).
+  const diagnostics = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
+  for (const name of names) {
+    const source = program.getSourceFile(join(dir, name));
+    if (!source) throw new Error(`not compiled: ${name}`);
+    diagnostics.push(...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source));
+  }
+  return diagnostics.map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+}
+
+it('the recipe type-checks as a Nest project (strict, experimentalDecorators, emitDecoratorMetadata)', {
+  timeout: 90_000,
+}, () => {
+  expect(typeErrors()).toEqual([]);
+});
+
 /** A store outage: every contract call rejects with an error naming a host (which must never leak). */
 const OUTAGE = 'connect ECONNREFUSED secret-store.internal:6379';
 const STORE_CALLS = ['create', 'get', 'patch', 'destroy', 'listByUser', 'destroyByUser', 'revokeAll'] as const;
