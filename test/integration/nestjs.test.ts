@@ -28,13 +28,18 @@ function nestFiles(): Map<string, string> {
 const files = nestFiles();
 const shared = ['sessions.ts', 'signed-in.guard.ts', 'custos-error.filter.ts', 'app.controller.ts', 'app.module.ts'];
 
-function compile(code: string): string {
+/**
+ * The Express app is compiled as the Nest CLI's tsc does (with `emitDecoratorMetadata`), the
+ * Fastify app as esbuild or SWC without a metadata plugin do (without): the docs say the recipe
+ * needs no constructor type metadata.
+ */
+function compile(code: string, emitDecoratorMetadata: boolean): string {
   return ts.transpileModule(code, {
     compilerOptions: {
       module: ts.ModuleKind.ESNext,
       target: ts.ScriptTarget.ES2022,
       experimentalDecorators: true,
-      emitDecoratorMetadata: true,
+      emitDecoratorMetadata,
     },
   }).outputText;
 }
@@ -45,8 +50,11 @@ function writeApp(platform: 'express' | 'fastify'): string {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-  for (const name of shared) writeFileSync(join(dir, name.replace(/\.ts$/, '.js')), compile(files.get(name) ?? ''));
-  writeFileSync(join(dir, 'main.js'), compile(files.get(`main-${platform}.ts`) ?? ''));
+  const metadata = platform === 'express';
+  for (const name of shared) {
+    writeFileSync(join(dir, name.replace(/\.ts$/, '.js')), compile(files.get(name) ?? '', metadata));
+  }
+  writeFileSync(join(dir, 'main.js'), compile(files.get(`main-${platform}.ts`) ?? '', metadata));
   return dir;
 }
 
