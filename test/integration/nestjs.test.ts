@@ -234,7 +234,7 @@ describe.each(['express', 'fastify'] as const)('NestJS on its %s platform', (pla
 
   it('CSRF: refuses cross-origin and tokenless POSTs, accepts a same-origin one with the token', async () => {
     const { cookie, token } = await newVisitor();
-    const refused = [
+    const refused: Record<string, string>[] = [
       { origin: 'https://evil.example', 'x-csrf-token': token },
       { 'sec-fetch-site': 'cross-site', 'x-csrf-token': token },
       { 'sec-fetch-site': 'same-origin' },
