@@ -29,9 +29,9 @@ export function typescriptCompilers(root: string): TypeScriptCompiler[] {
   });
 }
 
-/** `tsc -p tsconfig.json` in `cwd`; its report whether it failed or not (the test judges the lines). */
-export function compile(compiler: TypeScriptCompiler, cwd: string): Promise<string> {
-  return promisify(execFile)(process.execPath, [compiler.bin, '-p', 'tsconfig.json'], {
+/** `tsc -p <project>` in `cwd`; its report whether it failed or not (the test judges the lines). */
+export function compile(compiler: TypeScriptCompiler, cwd: string, project = 'tsconfig.json'): Promise<string> {
+  return promisify(execFile)(process.execPath, [compiler.bin, '-p', project], {
     cwd,
     maxBuffer: 32 * 1024 * 1024,
   }).then(
