@@ -1,12 +1,14 @@
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMOKE_CJS } from './commonjs-sources.js';
 import { CONSUMER_TS, CONSUMER_TSCONFIG, SMOKE_MJS } from './consumer-sources.js';
-import { typeFixtures } from './type-fixtures.js';
+import { expressSessionApp } from './express-session-app-types.js';
+import { type TypeFixture, typeFixtures } from './type-fixtures.js';
+import { compile, PROJECT_DID_NOT_LOAD, typescriptCompilers } from './typescript-compilers.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -23,6 +25,7 @@ const SUBPATHS = Object.keys(pkg.exports)
  * Peers the consumer brings itself: linked from this repo's install rather than downloaded, so
  * the test runs offline in CI. The tarball itself is installed with npm, exactly as users do.
  */
+const COMPILERS = typescriptCompilers(ROOT);
 const LINKED = [
   ...['express', 'fastify', 'fastify-plugin', 'koa', 'hono', 'ioredis', 'pg', 'prom-client', 'expect-type'],
   ...['@types/node', '@types/express', '@types/koa', '@types/better-sqlite3', '@types/pg', '@opentelemetry/api'],
@@ -157,23 +160,6 @@ describe('the packed tarball', () => {
     expect(report.runs.fastify).toEqual({ who: 'fastify' });
   });
 
-  it('a TypeScript consumer type-checks against the installed types (declaration merging, misuse rejected)', async () => {
-    // Every documented subpath must resolve to types, not only the ones the consumer uses.
-    const everySubpath = SUBPATHS.map((subpath, i) => `import * as subpath${i} from '${subpath}';\nvoid subpath${i};`);
-    await writeFile(join(app, 'consumer.ts'), `${CONSUMER_TS}\n${everySubpath.join('\n')}\n`);
-    await writeFile(join(app, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG, null, 2));
-    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    const output = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: app }).then(
-      ({ stdout }) => stdout,
-      (error: { stdout?: string }) => error.stdout ?? String(error),
-    );
-    // skipLibCheck is off so our own .d.ts files are checked; errors inside other packages'
-    // declarations (version skew between @types packages) are not ours to judge here.
-    const ours = output.split('\n').filter((line) => /^(consumer\.ts|node_modules\/custos\/)/.test(line));
-    expect(ours).toEqual([]);
-    expect(output).not.toMatch(/TS(6053|5083|18003)/); // the project itself must load
-  }, 120_000);
-
   it('publint finds nothing to report in the tarball', async () => {
     const { stdout } = await sh(join(ROOT, 'node_modules/.bin/publint'), ['run', tarball, '--strict'], ROOT);
     expect(stdout).not.toMatch(/Errors:|Warnings:|Suggestions:/);
@@ -181,33 +167,86 @@ describe('the packed tarball', () => {
   });
 });
 
-describe('types from the tarball, under each moduleResolution a project may use', () => {
-  for (const fixture of typeFixtures(SUBPATHS)) {
-    const proves = fixture.proves ?? 'every subpath resolves to types, misuse fails to compile';
-    it(`${fixture.dir}: ${proves}`, async () => {
-      const dir = join(app, fixture.dir);
-      await mkdir(dir, { recursive: true });
-      await writeFile(
-        join(dir, 'package.json'),
-        JSON.stringify({ name: fixture.dir, private: true, type: fixture.type }),
+/** A one-file TypeScript project in `dir`: its package.json `type`, index.ts and tsconfig.json. */
+async function writeProject(dir: string, project: Pick<TypeFixture, 'type' | 'compilerOptions' | 'source'>) {
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: basename(dir), private: true, type: project.type }),
+  );
+  await writeFile(join(dir, 'index.ts'), project.source);
+  await writeFile(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: project.compilerOptions, files: ['index.ts'] }, null, 2),
+  );
+}
+
+for (const compiler of COMPILERS) {
+  describe(`types from the tarball under TypeScript ${compiler.version}, each moduleResolution it has`, () => {
+    it('is the TypeScript major these fixtures are chosen for', () => {
+      expect(compiler.version.split('.')[0]).toBe(String(compiler.major));
+    });
+
+    it('a TypeScript consumer type-checks against the installed types (declaration merging, misuse rejected)', async () => {
+      // Every documented subpath must resolve to types, not only the ones the consumer uses.
+      const everySubpath = SUBPATHS.map(
+        (subpath, i) => `import * as subpath${i} from '${subpath}';\nvoid subpath${i};`,
       );
-      await writeFile(join(dir, 'index.ts'), fixture.source);
-      await writeFile(
-        join(dir, 'tsconfig.json'),
-        JSON.stringify({ compilerOptions: fixture.compilerOptions, files: ['index.ts'] }, null, 2),
-      );
-      const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-      const output = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: dir }).then(
-        ({ stdout }) => stdout,
-        (error: { stdout?: string }) => error.stdout ?? String(error),
-      );
-      // Errors in our fixture or in custos's declarations; other packages' are not ours to judge.
-      const ours = output
-        .split('\n')
-        .filter((line) => /error TS/.test(line))
-        .filter((line) => !line.includes('node_modules/') || line.includes('node_modules/custos/'));
+      await writeFile(join(app, 'consumer.ts'), `${CONSUMER_TS}\n${everySubpath.join('\n')}\n`);
+      await writeFile(join(app, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG, null, 2));
+      const output = await compile(compiler, app);
+      // skipLibCheck is off so our own .d.ts files are checked; errors inside other packages'
+      // declarations (version skew between @types packages) are not ours to judge here.
+      const ours = output.split('\n').filter((line) => /^(consumer\.ts|node_modules\/custos\/)/.test(line));
       expect(ours).toEqual([]);
-      expect(output).not.toMatch(/TS(6053|5083|18003|5095)/); // the project itself must load
+      expect(output).not.toMatch(PROJECT_DID_NOT_LOAD);
     }, 120_000);
-  }
+
+    it("an augmentation still naming 'express-session' fails to compile at that line (TS2664), as the migration guide says", async () => {
+      const dir = join(app, `ts${compiler.major}`, 'types-express-session-old-augmentation');
+      const source = expressSessionApp('custos/express-session', 'esm').replace(
+        "declare module 'custos/express-session'",
+        "declare module 'express-session'",
+      );
+      const compilerOptions = { strict: true, noEmit: true, types: ['node'], module: 'NodeNext', skipLibCheck: true };
+      await writeProject(dir, { type: 'module', compilerOptions, source });
+      const output = await compile(compiler, dir);
+      expect(output).toMatch(
+        /index\.ts\(4,\d+\): error TS2664: Invalid module name in augmentation, module 'express-session'/,
+      );
+      expect(output).not.toMatch(PROJECT_DID_NOT_LOAD);
+    }, 120_000);
+
+    for (const fixture of typeFixtures(SUBPATHS, compiler.major)) {
+      const proves = fixture.proves ?? 'every subpath resolves to types, misuse fails to compile';
+      it(`${fixture.dir}: ${proves}`, async () => {
+        const dir = join(app, `ts${compiler.major}`, fixture.dir);
+        await writeProject(dir, fixture);
+        const output = await compile(compiler, dir);
+        // Errors in our fixture or in custos's declarations; other packages' are not ours to judge
+        // (TypeScript 7 reports a symlinked peer by its real path, still under a node_modules/).
+        const ours = output
+          .split('\n')
+          .filter((line) => /error TS/.test(line))
+          .filter((line) => !line.includes('node_modules/') || line.includes('node_modules/custos/'));
+        expect(ours).toEqual([]);
+        expect(output).not.toMatch(PROJECT_DID_NOT_LOAD);
+      }, 120_000);
+    }
+  });
+}
+
+describe('TypeScript 7 and moduleResolution node10', () => {
+  it('7 refuses node10 itself (TS5108), so node10 is tested, and documented, as a TypeScript 5 mode', async () => {
+    const ts7 = COMPILERS.find((compiler) => compiler.major === 7);
+    const dir = join(app, 'ts7-node10-refused');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'index.ts'), "import session = require('custos/express-session');\nvoid session;\n");
+    await writeFile(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'CommonJS', moduleResolution: 'Node10', noEmit: true } }),
+    );
+    expect(ts7).toBeDefined();
+    if (ts7) expect(await compile(ts7, dir)).toMatch(/error TS5108: Option 'moduleResolution=node10' has been removed/);
+  });
 });

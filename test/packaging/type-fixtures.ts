@@ -1,6 +1,7 @@
 /**
  * Tiny TypeScript projects, one per `moduleResolution` a user may have, type-checked against the
- * installed tarball (strings, for the reason given in consumer-sources.ts). Each imports every
+ * installed tarball by each TypeScript major in typescript-compilers.ts (strings, for the reason
+ * given in consumer-sources.ts). Each imports every
  * subpath, so a subpath whose types do not resolve fails with TS2307, and each has misuse under
  * `@ts-expect-error`, so types that resolved to `any` fail too.
  */
@@ -15,6 +16,8 @@ export interface TypeFixture {
   source: string;
   /** What the fixture proves; every subpath's types by default. */
   proves?: string;
+  /** A mode only one TypeScript major has (see typescript-compilers.ts); both by default. */
+  onlyUnder?: 5 | 7;
 }
 
 const importEverySubpath = (subpaths: string[], style: 'esm' | 'cjs') =>
@@ -91,7 +94,12 @@ const BASE = {
   types: ['node'],
 };
 
-export function typeFixtures(subpaths: string[]): TypeFixture[] {
+/** The fixtures a given TypeScript major compiles: each mode it has, none it removed. */
+export function typeFixtures(subpaths: string[], major: 5 | 7): TypeFixture[] {
+  return allTypeFixtures(subpaths).filter((fixture) => (fixture.onlyUnder ?? major) === major);
+}
+
+function allTypeFixtures(subpaths: string[]): TypeFixture[] {
   const esm = `${ESM_USE}\n${importEverySubpath(subpaths, 'esm')}\n`;
   const cjs = `${CJS_USE}\n${importEverySubpath(subpaths, 'cjs')}\n`;
   return [
@@ -126,8 +134,19 @@ export function typeFixtures(subpaths: string[]): TypeFixture[] {
     },
     {
       dir: 'types-node10-cjs',
+      onlyUnder: 5,
       type: 'commonjs',
       compilerOptions: { ...BASE, module: 'CommonJS', moduleResolution: 'Node10', skipLibCheck: false },
+      source: cjs,
+    },
+    // What a node10 project becomes on TypeScript 7 once it drops the removed option: module
+    // CommonJS with no moduleResolution, which 7 resolves as bundler with the require condition.
+    {
+      dir: 'types-commonjs-default-cjs',
+      proves: 'every subpath resolves (.d.cts) with no moduleResolution set, misuse fails to compile',
+      onlyUnder: 7,
+      type: 'commonjs',
+      compilerOptions: { ...BASE, module: 'CommonJS', skipLibCheck: false },
       source: cjs,
     },
     // An Express app on custos/express-session alone (req.session, req.sessionID, req.sessionStore
@@ -168,8 +187,17 @@ function expressSessionFixtures(): TypeFixture[] {
     {
       dir: 'types-express-session-node10-cjs',
       proves: EXPRESS_APP,
+      onlyUnder: 5,
       type: 'commonjs',
       compilerOptions: { ...strict, module: 'CommonJS', moduleResolution: 'Node10' },
+      source: cjs,
+    },
+    {
+      dir: 'types-express-session-commonjs-default-cjs',
+      proves: `${EXPRESS_APP} (no moduleResolution set)`,
+      onlyUnder: 7,
+      type: 'commonjs',
+      compilerOptions: { ...strict, module: 'CommonJS' },
       source: cjs,
     },
   ];
