@@ -14,21 +14,23 @@ import {
 } from '../runtimes/runtime-process.js';
 
 /**
- * The switch as an operator does it: a CommonJS express-session app (passport-local,
- * connect-flash, connect-redis 7 on ioredis or connect-pg-simple) runs in its own process,
- * 40 users sign in and build state, the process is stopped and started again with the one line
- * `require('express-session')` → `require('custos/express-session')`, and then every user fires
- * bursts of parallel requests at once, the first burst with the old cookie.
+ * The switch as an operator does it: an express-session app (passport-local, connect-flash,
+ * connect-redis 7 on ioredis or connect-pg-simple), CommonJS or ES module, runs in its own
+ * process, 40 users sign in and build state, the process is stopped and started again with the
+ * one line `require('express-session')` → `require('custos/express-session')` (or its `import`)
+ * changed, and then every user fires bursts of parallel requests at once, the first burst with
+ * the old cookie.
  *
  * Where custos comes from: a private compile of src/ (test/runtimes/runtime-process.ts, because
  * pack.test.ts rebuilds the repo's dist/ while other files run) with a package.json naming it
  * `custos` and the shipped `exports` map, so the app's `require('custos/express-session')` goes
  * through package self-reference, the `require` condition and a CommonJS wrapper over the ESM
- * build, as in an installed app (the shipped wrapper itself is tested by pack.test.ts).
+ * build (or the `import` condition), as in an installed app (the shipped wrapper itself is tested
+ * by pack.test.ts).
  */
 const USERS = 40;
 const ROUNDS = 4;
-const FIXTURE = join(ROOT, 'test', 'fixtures', 'express-session-switch', 'app.cjs');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'express-session-switch');
 
 /** What scripts/build.mjs generates for `./express-session`: require() gives the factory, names on it. */
 const DEFAULT_EXPORT_WRAPPER = `'use strict';
@@ -42,7 +44,8 @@ module.exports = main;
 `;
 
 let built: PackageBuild;
-let appFile: string;
+/** Each module system's app entry before and after the switch. */
+const entries = new Map<string, { before: string; after: string }>();
 beforeAll(async () => {
   built = await buildPackage();
   const shipped = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { exports: unknown };
@@ -51,8 +54,19 @@ beforeAll(async () => {
     JSON.stringify({ name: 'custos', private: true, type: 'module', exports: shipped.exports }),
   );
   await writeFile(join(built.root, 'dist', 'adapters', 'express-session', 'index.cjs'), DEFAULT_EXPORT_WRAPPER);
-  appFile = join(built.root, 'switch-app.cjs');
-  await cp(FIXTURE, appFile);
+  await cp(join(FIXTURES, 'routes.cjs'), join(built.root, 'routes.cjs'));
+  for (const ext of ['cjs', 'mjs']) {
+    const source = await readFile(join(FIXTURES, `app.${ext}`), 'utf8');
+    const switched = source.replace(`'express-session'`, `'custos/express-session'`);
+    // The one-line change, and nothing else.
+    const changed = source.split('\n').filter((line, i) => line !== switched.split('\n')[i]);
+    expect(changed).toHaveLength(1);
+    const before = join(built.root, `before.${ext}`);
+    const after = join(built.root, `after.${ext}`);
+    await writeFile(before, source);
+    await writeFile(after, switched);
+    entries.set(ext, { before, after });
+  }
 }, 60_000);
 afterAll(async () => {
   await built?.remove();
@@ -133,8 +147,8 @@ async function burst(server: RuntimeServer, browser: Browser, round: number): Pr
   return replies;
 }
 
-function start(module: string, env: Record<string, string>): Promise<RuntimeServer> {
-  return startRuntime(process.execPath, [appFile], { cwd: built.root, env: { SESSION_MODULE: module, ...env } });
+function start(entry: string, env: Record<string, string>): Promise<RuntimeServer> {
+  return startRuntime(process.execPath, [entry], { cwd: built.root, env });
 }
 
 /** What the store holds after the switch: records express-session wrote, and custos sessions. */
@@ -163,12 +177,18 @@ const census = (values: unknown[]): StoreCensus => {
   };
 };
 
-const backends: Array<{ label: string; env: Record<string, string>; census: () => Promise<StoreCensus> }> = [
+interface Backend {
+  label: string;
+  env: Record<string, string>;
+  census: (env: Record<string, string>) => Promise<StoreCensus>;
+}
+
+const backends: Backend[] = [
   {
     label: 'connect-redis 7 (ioredis) on Redis',
     env: { STORE: 'redis', REDIS_PREFIX: redisPrefix },
-    census: async () => {
-      const keys = await keysUnder(redis, redisPrefix);
+    census: async (env) => {
+      const keys = await keysUnder(redis, env.REDIS_PREFIX as string);
       const values = await Promise.all(keys.map((key) => redis.get(key)));
       return census(values.map((v) => JSON.parse(v ?? 'null')));
     },
@@ -187,13 +207,22 @@ beforeAll(async () => {
   await pool.query(`CREATE SCHEMA "${schema}"`);
 });
 
-describe.each(backends)('switching a CommonJS express-session app under load, on $label', (backend) => {
+const cases = [
+  { app: 'CommonJS', ext: 'cjs', backend: backends[0] as Backend },
+  { app: 'CommonJS', ext: 'cjs', backend: backends[1] as Backend },
+  { app: 'ES module', ext: 'mjs', backend: backends[0] as Backend },
+];
+
+describe.each(cases)('switching a $app express-session app under load, on $backend.label', ({ ext, backend }) => {
   it(`${USERS} signed-in users keep their session and state through the one-line switch`, async () => {
+    const entry = entries.get(ext) as { before: string; after: string };
     const users = Array.from({ length: USERS }, (_, i) => new Browser(`user${i}`));
 
     // Before: express-session itself. Each user signs in (a flash message is left unread),
     // counts to 3 and puts two items in the cart.
-    const before = await start('express-session', backend.env);
+    // A unique store namespace per case: the census counts this case's sessions only.
+    const env = { ...backend.env, REDIS_PREFIX: `${redisPrefix}${ext}:`, PG_SCHEMA: schema };
+    const before = await start(entry.before, env);
     try {
       await Promise.all(
         users.map(async (u) => {
@@ -210,14 +239,14 @@ describe.each(backends)('switching a CommonJS express-session app under load, on
           });
         }),
       );
-      expect((await backend.census()).legacy).toBe(USERS);
+      expect((await backend.census(env)).legacy).toBe(USERS);
     } finally {
       await before.stop();
     }
 
     // After: the same app with require('custos/express-session'). Every user at once, 8
     // requests in parallel per burst; the first burst carries the old express-session cookie.
-    const after = await start('custos/express-session', backend.env);
+    const after = await start(entry.after, env);
     try {
       const oldCookies = users.map((u) => u.header());
       const replies: Reply[] = [];
@@ -262,9 +291,9 @@ describe.each(backends)('switching a CommonJS express-session app under load, on
       expect(Object.keys(events).filter((k) => k.startsWith('created:'))).toEqual([
         'created:converted-from-express-session',
       ]);
-      expect(await backend.census()).toEqual({ legacy: 0, custos: USERS });
+      expect(await backend.census(env)).toEqual({ legacy: 0, custos: USERS });
       console.log(
-        `switch under load (${backend.label}): ${USERS} users, ${replies.length} parallel requests after the switch, ${failed.length} failed, ${USERS} conversions; rounds took ${timings.join(', ')} ms`,
+        `switch under load (${ext}, ${backend.label}): ${USERS} users, ${replies.length} parallel requests after the switch, ${failed.length} failed, ${USERS} conversions; rounds took ${timings.join(', ')} ms`,
       );
     } catch (error) {
       if (error instanceof Error) error.message += `\n--- app stderr ---\n${after.stderr()}`;
