@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import RedisStore from 'connect-redis';
 import type { Express } from 'express';
 import expressSession from 'express-session';
 import { Redis } from 'ioredis';
 import request from 'supertest';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import custosSession, { type ExpressSessionStore } from '../../src/adapters/express-session/index.js';
 import type { SessionEvent } from '../../src/vocabulary/events.js';
 import { manualClock } from '../helpers/clock.js';
+import { dropSchema, testPool, uniqueSchema } from '../helpers/postgres.js';
 import { dropKeysUnder } from '../helpers/redis-keys.js';
 import { Jar } from './helpers/jar.js';
 import { passportApp } from './helpers/passport-app.js';
@@ -19,6 +21,25 @@ const custos = custosSession as unknown as SessionFactory;
 const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
 const redisPrefix = `custos-es-rolling:${randomBytes(6).toString('hex')}:`;
 const servers: Server[] = [];
+type PgStoreClass = new (options: Record<string, unknown>) => ExpressSessionStore;
+const connectPgSimple = createRequire(import.meta.url)('connect-pg-simple') as (session: unknown) => PgStoreClass;
+const pool = testPool();
+const schema = uniqueSchema('es_rolling');
+// connect-pg-simple names its index IDX_session_expire, so each store gets its own schema.
+const PG_STORES = [
+  'alternate',
+  'logout-old-rolling',
+  'logout-rolling-old',
+  'logout-rolling-rolling',
+  'rollback',
+  'rollback-parallel',
+  'off',
+];
+const schemaFor = (name: string) => `${schema}_${name}`;
+
+beforeAll(async () => {
+  for (const name of PG_STORES) await pool.query(`CREATE SCHEMA "${schemaFor(name)}"`);
+});
 // Passes through: only counts what reaches the console (the once-per-process warning).
 const emitted = vi.spyOn(process, 'emitWarning');
 
@@ -26,6 +47,8 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((done) => s.close(done))));
   await dropKeysUnder(redis, redisPrefix);
   await redis.quit();
+  for (const name of PG_STORES) await dropSchema(pool, schemaFor(name));
+  await pool.end();
 });
 
 /** A real HTTP server on a loopback port for one app (one "instance" of the deploy). */
@@ -61,6 +84,19 @@ const backends: Array<{ label: string; make: (name: string) => ExpressSessionSto
   {
     label: 'connect-redis 7 on real Redis',
     make: (name) => new RedisStore({ client: redis, prefix: `${redisPrefix}${name}:` }) as never,
+  },
+  {
+    label: 'connect-pg-simple 10 on real PostgreSQL',
+    // Built from express-session, as the old instances build it; the custos instances share it.
+    make: (name) => {
+      const PgStore = connectPgSimple(expressSession);
+      return new PgStore({
+        pool,
+        schemaName: schemaFor(name),
+        createTableIfMissing: true,
+        pruneSessionInterval: false,
+      });
+    },
   },
 ];
 
@@ -212,7 +248,8 @@ describe('custos.rollingDeploy: what it says and what it still enforces', () => 
   it('gives a session express-session started a start on first sight, and ends it at the absolute timeout', async () => {
     const store = new expressSession.MemoryStore() as unknown as ExpressSessionStore;
     const clock = manualClock(Date.now());
-    const { old, rolling } = await fleet(store, { clock });
+    const events: SessionEvent[] = [];
+    const { old, rolling } = await fleet(store, { clock, onEvent: (e: SessionEvent) => events.push(e) });
     const b = browserOf();
     await b.post(old, '/login', { username: 'fay', password: 'fay-password' });
     const sid = legacyId(b.jar.cookies.get('connect.sid'));
@@ -223,6 +260,8 @@ describe('custos.rollingDeploy: what it says and what it still enforces', () => 
     clock.advance(13 * 3_600_000);
     expect((await b.get(rolling, '/me')).body).toEqual({ user: null });
     expect((await b.get(old, '/me')).body).toEqual({ user: null });
+    // Idle too by then; the absolute timeout is checked first.
+    expect(events.filter((e) => e.type === 'expired-absolute')).toHaveLength(1);
   });
 
   it('ends a session past the absolute timeout on read, for both sides (the record is deleted)', async () => {
@@ -233,13 +272,107 @@ describe('custos.rollingDeploy: what it says and what it still enforces', () => 
     const b = browserOf();
     await b.post(rolling, '/login', { username: 'erin', password: 'erin-password' });
     const sid = legacyId(b.jar.cookies.get('connect.sid'));
-    clock.advance(11 * 3_600_000);
-    expect((await b.get(rolling, '/me')).body).toEqual({ user: 'erin' });
-    clock.advance(2 * 3_600_000);
+    // An active user (a request every 20 minutes, inside the idle timeout) for 11 h 40 min.
+    for (let minutes = 20; minutes <= 11 * 60 + 40; minutes += 20) {
+      clock.advance(20 * 60_000);
+      expect((await b.get(rolling, '/me')).body).toEqual({ user: 'erin' });
+    }
+    // 12 h 05 min: the last request was 25 minutes ago (not idle), the session is too old.
+    clock.advance(25 * 60_000);
     expect((await b.get(rolling, '/me')).body).toEqual({ user: null });
     expect(await stored(store, sid)).toBeNull();
     expect((await b.get(old, '/me')).body).toEqual({ user: null });
     expect(events.filter((e) => e.type === 'expired-absolute')).toHaveLength(1);
     expect(JSON.stringify(events)).not.toContain(sid);
+  });
+});
+
+describe('custos.rollingDeploy: the idle timeout of a browser-session cookie (no cookie.maxAge)', () => {
+  const MINUTE = 60_000;
+  /** The stamp the record carries, read straight from the store. */
+  const seenAt = async (store: ExpressSessionStore, sid: string) =>
+    ((await stored(store, sid)) as Record<string, unknown> | null)?.$custosSeenAt;
+
+  it('ends a session idle for 30 minutes on every side, stamping the last request only every idle/10', async () => {
+    const store = new expressSession.MemoryStore() as unknown as ExpressSessionStore;
+    const clock = manualClock(Date.now());
+    const events: SessionEvent[] = [];
+    const { old, rolling } = await fleet(store, { clock, onEvent: (e: SessionEvent) => events.push(e) });
+    const b = browserOf();
+    await b.post(rolling, '/login', { username: 'gus', password: 'gus-password' });
+    const sid = legacyId(b.jar.cookies.get('connect.sid'));
+    const loggedInAt = clock();
+    expect(await seenAt(store, sid)).toBe(loggedInAt);
+    // Inside the 3-minute window a read-only request writes nothing: the stamp stays.
+    clock.advance(2 * MINUTE);
+    expect((await b.get(rolling, '/me')).body).toEqual({ user: 'gus' });
+    expect(await seenAt(store, sid)).toBe(loggedInAt);
+    // Past it, the next request moves the stamp, so an active user is never idle.
+    clock.advance(27 * MINUTE);
+    expect((await b.get(rolling, '/me')).body).toEqual({ user: 'gus' });
+    expect(await seenAt(store, sid)).toBe(clock());
+    clock.advance(29 * MINUTE);
+    expect((await b.get(rolling, '/me')).body).toEqual({ user: 'gus' });
+    // express-session carries the stamp along as data, and its own writes keep it.
+    expect((await b.post(old, '/cart')).body).toEqual(['book']);
+    expect(await seenAt(store, sid)).toBe(clock());
+    clock.advance(30 * MINUTE);
+    expect((await b.get(rolling, '/me')).body).toEqual({ user: null });
+    expect(await stored(store, sid)).toBeNull();
+    expect((await b.get(old, '/me')).body).toEqual({ user: null });
+    expect(events.filter((e) => e.type === 'expired-idle' && e.reason === 'rolling-deploy-record-idle')).toHaveLength(
+      1,
+    );
+    expect(JSON.stringify(events)).not.toContain(sid);
+  });
+
+  it('starts the idle clock of a session express-session started on its first request here', async () => {
+    const store = new expressSession.MemoryStore() as unknown as ExpressSessionStore;
+    const clock = manualClock(Date.now());
+    const { old, rolling } = await fleet(store, { clock });
+    const b = browserOf();
+    await b.post(old, '/login', { username: 'hal', password: 'hal-password' });
+    const sid = legacyId(b.jar.cookies.get('connect.sid'));
+    expect(await stored(store, sid)).not.toHaveProperty('$custosSeenAt');
+    expect((await b.get(rolling, '/me')).body).toEqual({ user: 'hal' });
+    expect(await seenAt(store, sid)).toBe(clock());
+    clock.advance(31 * MINUTE);
+    expect((await b.get(rolling, '/me')).body).toEqual({ user: null });
+  });
+
+  it('keeps a session with cookie.maxAge to its cookie expiry (no stamp written)', async () => {
+    const store = new expressSession.MemoryStore() as unknown as ExpressSessionStore;
+    const rolling = await instance(
+      passportApp(custos, { store, cookie: { maxAge: 3_600_000 }, custos: { rollingDeploy: true } }),
+    );
+    const b = browserOf();
+    await b.post(rolling, '/login', { username: 'ida', password: 'ida-password' });
+    const sid = legacyId(b.jar.cookies.get('connect.sid'));
+    expect((await b.get(rolling, '/me')).body).toEqual({ user: 'ida' });
+    expect(await stored(store, sid)).not.toHaveProperty('$custosSeenAt');
+  });
+
+  it('turning the mode off does not convert a session that was idle for the idle timeout', async () => {
+    const store = new expressSession.MemoryStore() as unknown as ExpressSessionStore;
+    const clock = manualClock(Date.now());
+    const events: SessionEvent[] = [];
+    const { rolling, custosOnly } = await fleet(store, { clock, onEvent: (e: SessionEvent) => events.push(e) });
+    const b = browserOf();
+    await b.post(rolling, '/login', { username: 'jo', password: 'jo-password' });
+    const sid = legacyId(b.jar.cookies.get('connect.sid'));
+    const fresh = browserOf(b.jar.clone());
+    clock.advance(10 * MINUTE);
+    // Converted while fresh: the stamp is not session data in custos.
+    expect((await fresh.get(custosOnly, '/me')).body).toEqual({ user: 'jo' });
+    expect(events.filter((e) => e.reason === 'converted-from-express-session')).toHaveLength(1);
+    // A second session, left idle, is not converted.
+    const c = browserOf();
+    await c.post(rolling, '/login', { username: 'kim', password: 'kim-password' });
+    const idleSid = legacyId(c.jar.cookies.get('connect.sid'));
+    clock.advance(31 * MINUTE);
+    expect((await c.get(custosOnly, '/me')).body).toEqual({ user: null });
+    expect(await stored(store, idleSid)).toBeNull();
+    expect(events.filter((e) => e.reason === 'express-session-record-idle')).toHaveLength(1);
+    expect(sid).not.toBe(idleSid);
   });
 });

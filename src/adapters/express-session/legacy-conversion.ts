@@ -6,7 +6,7 @@ import { mintToken, serializeToken } from '../../core/token.js';
 import { randomToken } from '../../crypto/random.js';
 import { callbackDestroy, callbackGet, type ExpressSessionStore } from './callback-store.js';
 import { unsignLegacyCookie } from './legacy-cookie.js';
-import { STARTED_FIELD } from './rolling-record.js';
+import { SEEN_FIELD, STARTED_FIELD } from './rolling-record.js';
 
 /** What a request tells the converter about its client. */
 export interface LegacyClient {
@@ -82,8 +82,8 @@ export class LegacyConverter {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || 'custos' in raw) return null;
     const { options } = this.manager;
     const now = options.clock();
-    // A record kept in rolling-deploy mode says when its session began; it is not session data.
-    const { cookie, [STARTED_FIELD]: started, ...data } = raw;
+    // A record kept in rolling-deploy mode says when its session began and was last seen; neither is session data.
+    const { cookie, [STARTED_FIELD]: started, [SEEN_FIELD]: seen, ...data } = raw;
     const originalMaxAge = typeof cookie?.originalMaxAge === 'number' ? cookie.originalMaxAge : null;
     const expires = typeof cookie?.expires === 'string' ? Date.parse(cookie.expires) : Number.NaN;
     if (expires <= now) return null; // expired; the store was merely late to remove it
@@ -96,6 +96,13 @@ export class LegacyConverter {
     if (absoluteExpiresAt <= now) {
       await this.#caller.call('destroy', () => callbackDestroy(this.legacyStore, sid));
       this.manager.emit({ type: 'expired-absolute', ip: client.ip, reason: 'express-session-record-too-old' });
+      return null;
+    }
+    // A browser-session cookie's record idle for longer than the idle timeout (by the stamp the
+    // rolling-deploy mode keeps) has ended, as it would have in that mode.
+    if (originalMaxAge === null && typeof seen === 'number' && seen + options.idleTimeout <= now) {
+      await this.#caller.call('destroy', () => callbackDestroy(this.legacyStore, sid));
+      this.manager.emit({ type: 'expired-idle', ip: client.ip, reason: 'express-session-record-idle' });
       return null;
     }
     const plain = new Map<string, string>();

@@ -7,7 +7,7 @@ import { snapshotOf } from './compat-session.js';
 import { CompatCookie } from './cookie.js';
 import { looksLikeLegacyCookie, unsignLegacyCookie } from './legacy-cookie.js';
 import { COOKIE_FIELD } from './request-state.js';
-import { legacyRecord, readLegacyRecord } from './rolling-record.js';
+import { idleExpired, legacyRecord, readLegacyRecord, seenStampDue } from './rolling-record.js';
 import type { RollingContext, RollingStart } from './rolling-state.js';
 
 /** The once-per-process warning of the mode: what it gives up, and when to turn it off. */
@@ -23,7 +23,9 @@ export const ROLLING_DEPLOY_WARNING =
  *   session is deleted, so that express-session instances can read it from now on;
  * - otherwise a new, empty session.
  * The absolute timeout is checked on every read (checklist: absolute expiry enforced server-side):
- * a record older than it is deleted and the request starts a new session.
+ * a record older than it is deleted and the request starts a new session. So is the idle timeout
+ * of a browser-session cookie (no `maxAge`, so no `expires` in the record), from the last-seen
+ * stamp custos instances keep in the record (rolling-record.ts).
  */
 export async function loadRolling(
   ctx: RollingContext,
@@ -56,13 +58,18 @@ export async function loadRolling(
       manager.emit({ type: 'expired-absolute', ip: request.remoteAddress, reason: 'rolling-deploy-record-too-old' });
       return fresh(sid);
     }
+    if (idleExpired(record, manager.options.idleTimeout, now)) {
+      await ctx.caller.call('destroy', () => callbackDestroy(ctx.store, sid));
+      manager.emit({ type: 'expired-idle', ip: request.remoteAddress, reason: 'rolling-deploy-record-idle' });
+      return fresh(sid);
+    }
     return {
       sid,
       cookieSid: sid,
       data: record.data,
       originalMaxAge: record.originalMaxAge,
       startedAt,
-      stampStart: record.startedAt === null,
+      stampDue: record.startedAt === null || seenStampDue(record, manager.options.touchAfter, now),
       clearCustosCookie,
     };
   }
@@ -113,7 +120,7 @@ async function backToExpressSession(
   const sid = randomToken(24);
   const cookie = new CompatCookie(settings, originalMaxAge, clock);
   const secure = !settings.insecureCookie || request.secure;
-  const record = legacyRecord(cookie, secure, snapshotOf(data), startedAt);
+  const record = legacyRecord(cookie, secure, snapshotOf(data), startedAt, clock());
   // The express-session copy exists before the custos one is deleted: a failure in between leaves
   // the user signed in (the custos cookie still works), never signed out.
   await ctx.caller.call('set', () => callbackSet(ctx.store, sid, record));

@@ -9,6 +9,17 @@ import type { CompatCookie } from './cookie.js';
  */
 export const STARTED_FIELD = '$custosStartedAt';
 
+/**
+ * When a custos instance last saw the session, kept in the record for sessions without
+ * `cookie.maxAge` (a browser-session cookie has no `expires` that could say it): custos's idle
+ * timeout (checklist: idle expiry enforced server-side) is measured from it. Written only when
+ * it moved by `touchAfter` (idle / 10 by default), as the core throttles its own `lastSeenAt`, so
+ * a read-only request costs no write inside that window.
+ */
+export const SEEN_FIELD = '$custosSeenAt';
+
+const finiteOrNull = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
 /** An express-session record as its stores keep it, read defensively (the store is shared with other code). */
 export interface LegacyRecordView {
   readonly data: Record<string, unknown>;
@@ -21,6 +32,8 @@ export interface LegacyRecordView {
    * reset (the conversion reads it the same way); `now` for a browser-session cookie.
    */
   readonly startedBefore: number;
+  /** When a custos instance last saw the session (written for browser-session cookies only), else null. */
+  readonly seenAt: number | null;
 }
 
 /**
@@ -30,7 +43,7 @@ export interface LegacyRecordView {
  */
 export function readLegacyRecord(raw: unknown, now: number): LegacyRecordView | null {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || 'custos' in raw) return null;
-  const { cookie, [STARTED_FIELD]: started, ...data } = raw as Record<string, unknown>;
+  const { cookie, [STARTED_FIELD]: started, [SEEN_FIELD]: seen, ...data } = raw as Record<string, unknown>;
   const c = (typeof cookie === 'object' && cookie !== null ? cookie : {}) as {
     originalMaxAge?: unknown;
     expires?: unknown;
@@ -43,19 +56,35 @@ export function readLegacyRecord(raw: unknown, now: number): LegacyRecordView | 
     data,
     originalMaxAge,
     startedBefore: Math.min(now, lastReset),
-    startedAt: typeof started === 'number' && Number.isFinite(started) ? started : null,
+    startedAt: finiteOrNull(started),
+    seenAt: finiteOrNull(seen),
   };
 }
 
-/** The record express-session itself writes (`{ cookie, ...data }`), plus the session's start. */
+/**
+ * The record express-session itself writes (`{ cookie, ...data }`), plus the session's start and,
+ * for a browser-session cookie, when it was last seen (`now`: a record is only written by a request).
+ */
 export function legacyRecord(
   cookie: CompatCookie,
   secure: boolean,
   data: ReadonlyMap<string, string>,
   startedAt: number,
+  now: number,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { cookie: { ...cookie.toJSON(), secure } };
   for (const [key, json] of data) out[key] = JSON.parse(json);
   out[STARTED_FIELD] = startedAt;
+  if (cookie.originalMaxAge === null) out[SEEN_FIELD] = now;
   return out;
+}
+
+/** The session has been idle (no request on a custos instance) for the idle timeout: it ends. */
+export function idleExpired(record: LegacyRecordView, idleTimeout: number, now: number): boolean {
+  return record.originalMaxAge === null && record.seenAt !== null && record.seenAt + idleTimeout <= now;
+}
+
+/** A browser-session record whose last-seen stamp is missing or older than `touchAfter`: write it with this request. */
+export function seenStampDue(record: LegacyRecordView, touchAfter: number, now: number): boolean {
+  return record.originalMaxAge === null && (record.seenAt === null || now - record.seenAt >= touchAfter);
 }

@@ -31,8 +31,11 @@ export interface RollingStart {
   readonly data: Record<string, unknown>;
   readonly originalMaxAge: number | null;
   readonly startedAt: number;
-  /** The record does not carry `startedAt` yet (written by express-session): store it with this request. */
-  readonly stampStart?: boolean;
+  /**
+   * Store the record with this request even if its data is unchanged: it does not carry
+   * `startedAt` yet (written by express-session), or its last-seen stamp is due (rolling-record.ts).
+   */
+  readonly stampDue?: boolean;
   /** The browser also holds a custos cookie under another name: clear it. */
   readonly clearCustosCookie: boolean;
 }
@@ -66,7 +69,7 @@ export class RollingState implements CompatOwner, CommittableSession {
   #cookieRecordGone = false;
   #committing = false;
   #regenerated = false;
-  #stampStart: boolean;
+  #stampDue: boolean;
   /** The request arrived with a stored session (so a login in it could keep a planted id). */
   readonly #hadSession: boolean;
   cookie: CompatCookie;
@@ -80,7 +83,7 @@ export class RollingState implements CompatOwner, CommittableSession {
     this.#sid = start.sid;
     this.#stored = start.sid !== null;
     this.#hadSession = start.sid !== null;
-    this.#stampStart = start.stampStart === true;
+    this.#stampDue = start.stampDue === true;
     this.#startedAt = start.startedAt;
     // A fresh cookie restarts the lifetime from now, as express-session's `touch()` on every load.
     this.cookie = new CompatCookie(ctx.settings, start.originalMaxAge, ctx.clock);
@@ -100,6 +103,8 @@ export class RollingState implements CompatOwner, CommittableSession {
   async regenerate(): Promise<void> {
     await this.#destroyRecord();
     this.#regenerated = true;
+    // A new session: its start and last-seen time are now, written with its first write.
+    this.#stampDue = false;
     this.#sid = mintLegacyId();
     this.#startedAt = this.#ctx.clock();
     this.cookie = new CompatCookie(this.#ctx.settings, this.#ctx.settings.maxAge, this.#ctx.clock);
@@ -194,7 +199,7 @@ export class RollingState implements CompatOwner, CommittableSession {
     const object = this.#object;
     if (object === null) return;
     const snapshot = snapshotOf(object);
-    const changed = !sameSnapshot(snapshot, this.#snapshot) || this.cookie.changed || this.#stampStart;
+    const changed = !sameSnapshot(snapshot, this.#snapshot) || this.cookie.changed || this.#stampDue;
     // Session fixation (OWASP Session Management: renew the id on authentication): said, as in the default mode.
     if (this.#hadSession && !this.#regenerated && !hasUser(this.#snapshot) && hasUser(snapshot)) {
       this.#hooks.warn(...LOGIN_WITHOUT_REGENERATE);
@@ -203,7 +208,7 @@ export class RollingState implements CompatOwner, CommittableSession {
     if (!force && !changed && !(this.#stored || settings.manager.saveUninitialized === true)) return;
     this.#sid ??= mintLegacyId();
     const sid = this.#sid;
-    const record = legacyRecord(this.cookie, this.#secure(), snapshot, this.#startedAt);
+    const record = legacyRecord(this.cookie, this.#secure(), snapshot, this.#startedAt, this.#ctx.clock());
     if (!force && !changed && this.#stored) {
       // express-session with resave: false touches an unchanged session so the store's TTL follows the cookie.
       const touch = store.touch;
@@ -217,7 +222,7 @@ export class RollingState implements CompatOwner, CommittableSession {
     }
     await this.#call('set', () => callbackSet(store, sid, record));
     this.#stored = true;
-    this.#stampStart = false;
+    this.#stampDue = false;
     this.#snapshot = snapshot;
     if (this.cookie.originalMaxAge !== null) this.#wroteWithLifetime = true;
   }
@@ -232,7 +237,7 @@ export class RollingState implements CompatOwner, CommittableSession {
 
   #changed(): boolean {
     if (this.#object === null) return false;
-    return !sameSnapshot(snapshotOf(this.#object), this.#snapshot) || this.cookie.changed || this.#stampStart;
+    return !sameSnapshot(snapshotOf(this.#object), this.#snapshot) || this.cookie.changed || this.#stampDue;
   }
 
   #secure(): boolean {
