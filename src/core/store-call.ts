@@ -14,6 +14,10 @@ import { safeEmit } from '../vocabulary/events.js';
 const TIMERS_END_WITH_REQUEST =
   (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent === 'Cloudflare-Workers';
 
+/** After the poll phase: `setImmediate` where the runtime has it, else the next timer turn. */
+const afterPendingIo: (run: () => void) => void =
+  typeof setImmediate === 'function' ? (run) => setImmediate(run) : (run) => setTimeout(run, 0);
+
 interface Watch {
   readonly deadline: number;
   readonly operation: string;
@@ -87,17 +91,39 @@ export class StoreCaller {
     this.#timer.unref?.();
   }
 
-  /** Fails every call past its deadline; re-arms for the next one, or stops when none is left. */
+  /**
+   * Fails every call past its deadline; re-arms for the next one, or stops when none is left.
+   *
+   * The verdict waits one turn of the event loop (`setImmediate` runs after the poll phase): a
+   * process that was busy for longer than the timeout runs its timers first, before reading the
+   * sockets where the store's answer may already be waiting. Judging then would call a store
+   * that answered in time "unavailable" because this process was slow to look; answers already
+   * received settle their calls first, and only calls still unanswered fail.
+   */
   #expire(): void {
     this.#timer = null;
     const now = performance.now();
+    const due: Watch[] = [];
     for (const watch of this.#watches) {
-      if (watch.deadline > now) {
-        this.#arm(watch.deadline - now);
-        return;
-      }
-      this.#watches.delete(watch);
-      watch.fail(this.#timedOut(watch.operation));
+      if (watch.deadline > now) break;
+      due.push(watch);
+    }
+    if (due.length > 0) {
+      afterPendingIo(() => {
+        for (const watch of due) if (this.#watches.delete(watch)) watch.fail(this.#timedOut(watch.operation));
+        this.#rearm();
+      });
+      return;
+    }
+    this.#rearm();
+  }
+
+  /** Arms the timer for the oldest call still watched (the earliest deadline), if any. */
+  #rearm(): void {
+    if (this.#timer !== null) return;
+    for (const watch of this.#watches) {
+      this.#arm(watch.deadline - performance.now());
+      return;
     }
   }
 
