@@ -4,9 +4,16 @@ import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
-import { sessionErrorBody } from './error-body.js';
+import { failureAnswer } from './error-body.js';
 import { attachThroughPrototypes } from './express-hooks.js';
-import { commitOnEnd, type NodeAdapterOptions, sendSessionError, startupTrust, toRequestLike } from './node-shared.js';
+import {
+  commitOnEnd,
+  type NodeAdapterOptions,
+  sendFailure,
+  sendSessionError,
+  startupTrust,
+  toRequestLike,
+} from './node-shared.js';
 
 // Re-exported so the declarations load the file that declares `req.session` (an augmentation alone does not).
 export type { ExpressRequestSession } from './express-request.js';
@@ -88,11 +95,7 @@ export function csrf<D extends object = SessionData>(manager: SessionManager<D>,
     if (isUnsafeMethod(request.method)) res.vary(CSRF_VARY);
     const verdict = manager.verifyCsrf(request, session, submitted);
     if (!verdict.ok) {
-      res
-        .status(verdict.status)
-        .type('text/plain')
-        .set('cache-control', 'no-store')
-        .send(sessionErrorBody(verdict.status));
+      sendFailure(res, failureAnswer(verdict.status));
       return;
     }
     // Without a session (e.g. the login form) this is the pre-session token: no session is created.

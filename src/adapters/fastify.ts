@@ -6,7 +6,8 @@ import type { Session as CustosSession } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import type { TrustedProxies } from '../protect/proxy.js';
 import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
-import { genericSessionFailure, sessionErrorBody } from './error-body.js';
+import { failureAnswer, genericSessionFailure } from './error-body.js';
+import { sendFailure, setFailureHeaders } from './fastify-failure.js';
 import { fastifyRequestLike } from './fastify-request.js';
 import { startupTrust } from './node-shared.js';
 import { withVary } from './vary.js';
@@ -29,14 +30,6 @@ export interface FastifySessionsOptions {
   trustedProxies?: TrustedProxies;
   /** Check CSRF on every route (else add `csrf(manager)` as a route's `preHandler`). @default false */
   csrf?: boolean;
-}
-
-function sendFailure(reply: FastifyReply, failure: { status: number; body: string }): FastifyReply {
-  return reply
-    .code(failure.status)
-    .type('text/plain; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(failure.body);
 }
 
 /**
@@ -65,7 +58,7 @@ export function csrf<D extends object>(
       session,
       typeof value === 'string' ? value : undefined,
     );
-    if (!verdict.ok) return sendFailure(reply, { status: verdict.status, body: sessionErrorBody(verdict.status) });
+    if (!verdict.ok) return sendFailure(reply, failureAnswer(verdict.status));
     // `reply.locals` is what @fastify/view hands templates, as `res.locals` is in Express. A getter,
     // so a page that never shows a form costs no token (no session secret, no visitor cookie).
     const holder = reply as unknown as { locals?: Record<string, unknown> | null };
@@ -109,8 +102,7 @@ const plugin: FastifyPluginAsync<FastifySessionsOptions> = async (fastify, optio
     const finish = (failure: unknown) => {
       const generic = genericSessionFailure(failure);
       if (generic) {
-        reply.code(generic.status).type('text/plain; charset=utf-8').header('cache-control', 'no-store');
-        reply.removeHeader('content-length');
+        setFailureHeaders(reply, generic);
         return done(null, generic.body);
       }
       for (const [name, value] of session.responseHeaders()) reply.header(name, value);

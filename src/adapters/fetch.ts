@@ -1,12 +1,11 @@
 import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
-import { CustosError } from '../errors.js';
 import { resolveClient, type TrustedProxies } from '../protect/proxy.js';
 import { toTrustPredicate } from '../protect/proxy-trust.js';
 import { noteIgnoredForwarding } from '../protect/proxy-warning.js';
 import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
 import type { RequestLike } from '../vocabulary/request.js';
-import { sessionErrorBody } from './error-body.js';
+import { failureAnswer, failureResponse, genericSessionFailure } from './error-body.js';
 import { withVary } from './vary.js';
 
 export interface FetchAdapterOptions {
@@ -58,13 +57,10 @@ export function withSessionHeaders(response: Response, headers: ReadonlyArray<[s
   return out;
 }
 
+/** A custos error as its row of the failure table, or null for any other error (rethrow it). */
 export function sessionErrorResponse(error: unknown): Response | null {
-  if (!(error instanceof CustosError)) return null;
-  const body = sessionErrorBody(error.status);
-  return new Response(body, {
-    status: error.status,
-    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
-  });
+  const answer = genericSessionFailure(error);
+  return answer ? failureResponse(answer) : null;
 }
 
 /**
@@ -161,10 +157,7 @@ export function withCsrf<D extends object, A extends unknown[] = []>(
     const verdict = manager.verifyCsrf(toRequestLike(request, { remoteAddress, trustedProxies }), session, submitted);
     const response = verdict.ok
       ? await handler(request, session, ...rest)
-      : new Response(sessionErrorBody(verdict.status), {
-          status: verdict.status,
-          headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
-        });
+      : failureResponse(failureAnswer(verdict.status));
     const out = new Response(response.body, response);
     out.headers.set('vary', withVary(response.headers.get('vary') ?? undefined, CSRF_VARY));
     return out;

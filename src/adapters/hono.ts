@@ -5,8 +5,9 @@ import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import { toTrustPredicate } from '../protect/proxy-trust.js';
 import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
-import { commitAfterRoute, sessionErrorBody } from './error-body.js';
+import { commitAfterRoute, failureAnswer } from './error-body.js';
 import { sessionErrorResponse, withSessionHeaders } from './fetch.js';
+import { failureBody } from './hono-failure.js';
 import { type HonoAdapterOptions, toRequestLike } from './hono-request.js';
 
 /** Hono env for apps using custos: `c.get('session')` is typed by your data shape. */
@@ -100,7 +101,7 @@ export function csrf<D extends object = SessionData>(
     // Checklist OPT-2: the decision below depends on these headers, refusal or not.
     if (isUnsafeMethod(c.req.method)) c.header('vary', CSRF_VARY, { append: true });
     const verdict = manager.verifyCsrf(toRequestLike(c, options), c.get('session'), submitted);
-    if (!verdict.ok) return c.text(sessionErrorBody(verdict.status), verdict.status, { 'cache-control': 'no-store' });
+    if (!verdict.ok) return failureBody(c, failureAnswer(verdict.status));
     const session = c.get('session');
     c.set('csrfToken', () => manager.csrfToken(session));
     await next();

@@ -2,7 +2,8 @@ import type { Context, Middleware, Next } from 'koa';
 import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
 import type { EnforceHttpsOptions } from '../protect/https.js';
 import { httpsDecision, resolveHttpsOptions } from '../protect/https.js';
-import { sessionErrorBody } from './error-body.js';
+import { failureAnswer, httpsRedirect, httpsRefusal } from './error-body.js';
+import { respondWithFailure } from './koa-failure.js';
 import { bareRequestLike, koaTrust, startupTrust, toRequestLike } from './node-shared.js';
 
 /**
@@ -14,18 +15,9 @@ export function enforceHttps(options: EnforceHttpsOptions): Middleware {
   const trusted = startupTrust(options.trustedProxies);
   return async function custosEnforceHttps(ctx: Context, next: Next): Promise<void> {
     const decision = httpsDecision(toRequestLike(ctx.req, trusted ?? koaTrust(ctx.app)), resolved);
-    ctx.set('cache-control', 'no-store');
-    if (decision.action === 'redirect') {
-      ctx.status = decision.status;
-      ctx.set('location', decision.location);
-      return;
-    }
-    if (decision.action === 'refuse') {
-      ctx.status = decision.status;
-      ctx.body = 'HTTPS required';
-      return;
-    }
-    ctx.remove('cache-control');
+    if (decision.action === 'redirect')
+      return respondWithFailure(ctx, httpsRedirect(decision.status, decision.location));
+    if (decision.action === 'refuse') return respondWithFailure(ctx, httpsRefusal());
     const headers = Object.fromEntries(decision.headers);
     ctx.set(headers);
     try {
@@ -46,8 +38,6 @@ export function jsonOnly(options: RequireJsonOptions = {}): Middleware {
   return async function custosJsonOnly(ctx: Context, next: Next): Promise<void> {
     const verdict = requireJson(bareRequestLike(ctx.req), options);
     if (verdict.ok) return next();
-    ctx.status = verdict.status;
-    ctx.set('cache-control', 'no-store');
-    ctx.body = sessionErrorBody(verdict.status);
+    respondWithFailure(ctx, failureAnswer(verdict.status));
   };
 }

@@ -4,7 +4,8 @@ import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
-import { commitAfterRoute, genericSessionFailure, sessionErrorBody } from './error-body.js';
+import { commitAfterRoute, failureAnswer, genericSessionFailure } from './error-body.js';
+import { respondWithFailure } from './koa-failure.js';
 import { koaTrust, type NodeAdapterOptions, startupTrust, toRequestLike } from './node-shared.js';
 
 export type { NodeAdapterOptions as KoaAdapterOptions } from './node-shared.js';
@@ -14,13 +15,6 @@ declare module 'koa' {
     /** The custos session for this request (typed by `SessionData` declaration merging). */
     session: Session<SessionData>;
   }
-}
-
-function respondWithFailure(ctx: Context, failure: { status: number; body: string }): void {
-  ctx.status = failure.status;
-  ctx.type = 'text/plain; charset=utf-8';
-  ctx.set('cache-control', 'no-store');
-  ctx.body = failure.body;
 }
 
 /**
@@ -87,7 +81,7 @@ export function csrf<D extends object = SessionData>(
       session,
       typeof value === 'string' ? value : undefined,
     );
-    if (!verdict.ok) return respondWithFailure(ctx, { status: verdict.status, body: sessionErrorBody(verdict.status) });
+    if (!verdict.ok) return respondWithFailure(ctx, failureAnswer(verdict.status));
     Object.defineProperty(ctx.state, 'csrfToken', { get: () => manager.csrfToken(session), configurable: true });
     await next();
   };

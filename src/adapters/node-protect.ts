@@ -3,8 +3,8 @@ export type { EnforceHttpsOptions } from '../protect/https.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
 import { type EnforceHttpsOptions, httpsDecision, resolveHttpsOptions } from '../protect/https.js';
-import { sessionErrorBody } from './error-body.js';
-import { bareRequestLike, startupTrust, toRequestLike } from './node-shared.js';
+import { failureAnswer, httpsRedirect, httpsRefusal } from './error-body.js';
+import { bareRequestLike, sendFailure, startupTrust, toRequestLike } from './node-shared.js';
 
 /**
  * Connect-style middleware for Express and plain `node:http`: mount it first. Plain-HTTP GET/HEAD
@@ -24,15 +24,10 @@ export function enforceHttps(options: EnforceHttpsOptions) {
       next();
       return;
     }
-    res.statusCode = decision.status;
-    res.setHeader('cache-control', 'no-store');
-    if (decision.action === 'redirect') {
-      res.setHeader('location', decision.location);
-      res.end();
-      return;
-    }
-    res.setHeader('content-type', 'text/plain; charset=utf-8');
-    res.end('HTTPS required');
+    sendFailure(
+      res,
+      decision.action === 'redirect' ? httpsRedirect(decision.status, decision.location) : httpsRefusal(),
+    );
   };
 }
 
@@ -50,9 +45,6 @@ export function jsonOnly(options: RequireJsonOptions = {}) {
       next();
       return;
     }
-    res.statusCode = verdict.status;
-    res.setHeader('content-type', 'text/plain; charset=utf-8');
-    res.setHeader('cache-control', 'no-store');
-    res.end(sessionErrorBody(verdict.status));
+    sendFailure(res, failureAnswer(verdict.status));
   };
 }

@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
-import { CustosError } from '../errors.js';
 import {
   compileTrustedProxies,
   type ProxyTrust,
@@ -11,7 +10,7 @@ import {
   type TrustPredicate,
 } from '../protect/proxy.js';
 import type { RequestLike } from '../vocabulary/request.js';
-import { sessionErrorBody } from './error-body.js';
+import { type FailureAnswer, genericSessionFailure } from './error-body.js';
 
 export type { TrustPredicate };
 
@@ -90,15 +89,19 @@ export function applySessionHeaders(res: ServerResponse, headers: ReadonlyArray<
   }
 }
 
+/** Writes a row of the failure table as the whole response (headers replaced, body ended). */
+export function sendFailure(res: ServerResponse, answer: FailureAnswer): void {
+  res.statusCode = answer.status;
+  res.removeHeader('content-length');
+  for (const [name, value] of answer.headers) res.setHeader(name, value);
+  res.end(answer.body);
+}
+
 /** The one generic answer for a session failure: status only, no stack, no internals (checklist STO-04). */
 export function sendSessionError(res: ServerResponse, error: unknown): boolean {
-  if (!(error instanceof CustosError) || res.headersSent) return false;
-  const body = sessionErrorBody(error.status);
-  res.statusCode = error.status;
-  res.removeHeader('content-length');
-  res.setHeader('content-type', 'text/plain; charset=utf-8');
-  res.setHeader('cache-control', 'no-store');
-  res.end(body);
+  const answer = genericSessionFailure(error);
+  if (!answer || res.headersSent) return false;
+  sendFailure(res, answer);
   return true;
 }
 

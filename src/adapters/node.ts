@@ -2,8 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
-import { sessionErrorBody } from './error-body.js';
-import { commitOnEnd, type NodeAdapterOptions, sendSessionError, startupTrust, toRequestLike } from './node-shared.js';
+import { failureAnswer } from './error-body.js';
+import {
+  commitOnEnd,
+  type NodeAdapterOptions,
+  sendFailure,
+  sendSessionError,
+  startupTrust,
+  toRequestLike,
+} from './node-shared.js';
 import { withVary } from './vary.js';
 
 export { type EnforceHttpsOptions, enforceHttps, jsonOnly } from './node-protect.js';
@@ -44,9 +51,7 @@ export function withSessions<D extends object>(
       .catch((error: unknown) => {
         if (sendSessionError(res, error)) return;
         if (!res.headersSent) {
-          res.statusCode = 500;
-          res.setHeader('content-type', 'text/plain; charset=utf-8');
-          res.end('Internal error');
+          sendFailure(res, failureAnswer(500));
         } else {
           res.destroy();
         }
@@ -80,9 +85,6 @@ export function withCsrf<D extends object>(
     const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
     const verdict = manager.verifyCsrf(request, req.session, typeof value === 'string' ? value : undefined);
     if (verdict.ok) return handler(req, res);
-    res.statusCode = verdict.status;
-    res.setHeader('content-type', 'text/plain; charset=utf-8');
-    res.setHeader('cache-control', 'no-store');
-    res.end(sessionErrorBody(verdict.status));
+    sendFailure(res, failureAnswer(verdict.status));
   };
 }
