@@ -4,13 +4,13 @@ import { type HttpsOptions, httpsDecision, resolveHttpsOptions } from '../protec
 import { toTrustPredicate } from '../protect/proxy-trust.js';
 import { failureAnswer, httpsRedirect, httpsRefusal } from './error-body.js';
 import { failureBody } from './hono-failure.js';
-import { type HonoAdapterOptions, toRequestLike } from './hono-request.js';
+import { type AdapterOptions, toRequestLike } from './hono-request.js';
 
 /**
  * Hono middleware, mount it first: plain-HTTP GET/HEAD → 308 to `https://<host>`, other
  * plain-HTTP methods → 403, HSTS on every HTTPS response (TLS-01..06).
  */
-export function enforceHttps(options: HttpsOptions & HonoAdapterOptions): MiddlewareHandler {
+export function enforceHttps(options: HttpsOptions & AdapterOptions): MiddlewareHandler {
   const resolved = resolveHttpsOptions(options);
   toTrustPredicate(options.trustedProxies);
   return async function custosEnforceHttps(c, next) {

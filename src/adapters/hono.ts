@@ -8,7 +8,7 @@ import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
 import { commitAfterRoute, failureAnswer } from './error-body.js';
 import { sessionErrorResponse, withSessionHeaders } from './fetch.js';
 import { failureBody } from './hono-failure.js';
-import { type HonoAdapterOptions, toRequestLike } from './hono-request.js';
+import { type AdapterOptions, toRequestLike } from './hono-request.js';
 
 /** Hono env for apps using custos: `c.get('session')` is typed by your data shape. */
 export interface SessionEnv<D extends object = SessionData> {
@@ -53,7 +53,7 @@ function applyHeaders(c: Context, headers: ReadonlyArray<[string, string]>): voi
  */
 export function sessions<D extends object = SessionData>(
   manager: SessionManager<D>,
-  options: HonoAdapterOptions = {},
+  options: AdapterOptions = {},
 ): MiddlewareHandler<SessionEnv<D>> {
   // Checks `trustedProxies` now, so a bad entry fails at startup rather than on a request.
   toTrustPredicate(options.trustedProxies);
@@ -87,7 +87,7 @@ export function sessions<D extends object = SessionData>(
  */
 export function csrf<D extends object = SessionData>(
   manager: SessionManager<D>,
-  options: HonoAdapterOptions = {},
+  options: AdapterOptions = {},
 ): MiddlewareHandler<SessionEnv<D>> {
   const { field } = manager.options.protect;
   toTrustPredicate(options.trustedProxies);
@@ -109,4 +109,4 @@ export function csrf<D extends object = SessionData>(
 }
 
 export { enforceHttps, jsonOnly } from './hono-protect.js';
-export { type HonoAdapterOptions, toRequestLike } from './hono-request.js';
+export { type AdapterOptions, type HonoAdapterOptions, toRequestLike } from './hono-request.js';

@@ -10,18 +10,13 @@ import {
   type TrustPredicate,
 } from '../protect/proxy.js';
 import type { RequestLike } from '../vocabulary/request.js';
+import type { AdapterOptionsFor } from './adapter-options.js';
 import { type FailureAnswer, genericSessionFailure } from './error-body.js';
 
 export type { TrustPredicate };
 
-export interface NodeAdapterOptions {
-  /**
-   * Peers whose `X-Forwarded-*` headers are believed: addresses, CIDR ranges (`'10.0.0.0/8'`)
-   * or `'loopback'` / `'linklocal'` / `'uniquelocal'`. Unset under Express: Express's own
-   * `trust proxy` setting decides; elsewhere nobody is trusted. @default unset
-   */
-  trustedProxies?: TrustedProxies;
-}
+/** @deprecated The same shape as every adapter's `AdapterOptions`; use `AdapterOptions` from `custos/node`. */
+export type NodeAdapterOptions = AdapterOptionsFor<IncomingMessage>;
 
 /** Checks and compiles an explicit `trustedProxies` once, when the middleware is created. */
 export function startupTrust(list: TrustedProxies | undefined): TrustPredicate | undefined {
@@ -49,10 +44,14 @@ function expressTrust(req: IncomingMessage): TrustPredicate | undefined {
  * Builds the core's view of a Node request. Without an explicit trust, an Express request
  * follows its app's `trust proxy` (so `app.set('trust proxy', 1)` behind a PaaS router just
  * works), but forwarded values are still read from the trusted hop, never the left-most.
+ * `remoteAddress` replaces the socket's peer address (the `remoteAddress` option's answer).
  */
-export function toRequestLike(req: IncomingMessage, trust?: ProxyTrust): RequestLike {
+export function toRequestLike(req: IncomingMessage, trust?: ProxyTrust, remoteAddress?: string): RequestLike {
   const client = resolveClient(
-    { remoteAddress: req.socket?.remoteAddress, encrypted: Boolean((req.socket as TLSSocket | undefined)?.encrypted) },
+    {
+      remoteAddress: remoteAddress ?? req.socket?.remoteAddress,
+      encrypted: Boolean((req.socket as TLSSocket | undefined)?.encrypted),
+    },
     (name) => {
       const value = req.headers[name];
       return Array.isArray(value) ? value.join(', ') : value;
@@ -197,7 +196,8 @@ export function attachSession<D extends object>(
   res: ServerResponse,
   options: NodeAdapterOptions = {},
 ): Promise<Session<D>> {
-  return manager.load(toRequestLike(req, startupTrust(options.trustedProxies))).then((session) => {
+  const request = toRequestLike(req, startupTrust(options.trustedProxies), options.remoteAddress?.(req));
+  return manager.load(request).then((session) => {
     commitOnEnd(res, session);
     return session;
   });
