@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fa
 import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
 import type { EnforceHttpsOptions } from '../protect/https.js';
 import { httpsDecision, resolveHttpsOptions } from '../protect/https.js';
+import type { AdapterOptionsFor } from './adapter-options.js';
 import { failureAnswer, httpsRedirect, httpsRefusal } from './error-body.js';
 import { sendFailure } from './fastify-failure.js';
 import { fastifyRequestLike } from './fastify-request.js';
@@ -14,11 +15,13 @@ import { bareRequestLike, startupTrust } from './node-shared.js';
  * @example
  * app.addHook('onRequest', enforceHttps({ host: 'bank.example', trustedProxies: ['loopback'] }));
  */
-export function enforceHttps(options: EnforceHttpsOptions): onRequestAsyncHookHandler {
+export function enforceHttps(
+  options: EnforceHttpsOptions & AdapterOptionsFor<FastifyRequest>,
+): onRequestAsyncHookHandler {
   const resolved = resolveHttpsOptions(options);
   const trusted = startupTrust(options.trustedProxies);
   return async function custosEnforceHttps(request: FastifyRequest, reply: FastifyReply) {
-    const decision = httpsDecision(fastifyRequestLike(request, trusted), resolved);
+    const decision = httpsDecision(fastifyRequestLike(request, trusted, options.remoteAddress), resolved);
     if (decision.action === 'continue') {
       for (const [name, value] of decision.headers) reply.header(name, value);
       return;

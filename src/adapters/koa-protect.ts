@@ -2,6 +2,7 @@ import type { Context, Middleware, Next } from 'koa';
 import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
 import type { EnforceHttpsOptions } from '../protect/https.js';
 import { httpsDecision, resolveHttpsOptions } from '../protect/https.js';
+import type { AdapterOptionsFor } from './adapter-options.js';
 import { failureAnswer, httpsRedirect, httpsRefusal } from './error-body.js';
 import { respondWithFailure } from './koa-failure.js';
 import { bareRequestLike, koaTrust, startupTrust, toRequestLike } from './node-shared.js';
@@ -10,11 +11,14 @@ import { bareRequestLike, koaTrust, startupTrust, toRequestLike } from './node-s
  * Koa middleware, mount it first: plain-HTTP GET/HEAD → 308 to `https://<host>`, other
  * plain-HTTP methods → 403, HSTS on every HTTPS response, error responses included (TLS-01..06).
  */
-export function enforceHttps(options: EnforceHttpsOptions): Middleware {
+export function enforceHttps(options: EnforceHttpsOptions & AdapterOptionsFor<Context>): Middleware {
   const resolved = resolveHttpsOptions(options);
   const trusted = startupTrust(options.trustedProxies);
   return async function custosEnforceHttps(ctx: Context, next: Next): Promise<void> {
-    const decision = httpsDecision(toRequestLike(ctx.req, trusted ?? koaTrust(ctx.app)), resolved);
+    const decision = httpsDecision(
+      toRequestLike(ctx.req, trusted ?? koaTrust(ctx.app), options.remoteAddress?.(ctx)),
+      resolved,
+    );
     if (decision.action === 'redirect')
       return respondWithFailure(ctx, httpsRedirect(decision.status, decision.location));
     if (decision.action === 'refuse') return respondWithFailure(ctx, httpsRefusal());

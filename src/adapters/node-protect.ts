@@ -3,6 +3,7 @@ export type { EnforceHttpsOptions } from '../protect/https.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
 import { type EnforceHttpsOptions, httpsDecision, resolveHttpsOptions } from '../protect/https.js';
+import type { AdapterOptionsFor } from './adapter-options.js';
 import { failureAnswer, httpsRedirect, httpsRefusal } from './error-body.js';
 import { bareRequestLike, sendFailure, startupTrust, toRequestLike } from './node-shared.js';
 
@@ -14,11 +15,11 @@ import { bareRequestLike, sendFailure, startupTrust, toRequestLike } from './nod
  * @example
  * app.use(enforceHttps({ host: 'bank.example', trustedProxies: ['loopback'] }));
  */
-export function enforceHttps(options: EnforceHttpsOptions) {
+export function enforceHttps(options: EnforceHttpsOptions & AdapterOptionsFor<IncomingMessage>) {
   const resolved = resolveHttpsOptions(options);
   const trusted = startupTrust(options.trustedProxies);
   return function custosEnforceHttps(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
-    const decision = httpsDecision(toRequestLike(req, trusted), resolved);
+    const decision = httpsDecision(toRequestLike(req, trusted, options.remoteAddress?.(req)), resolved);
     if (decision.action === 'continue') {
       for (const [name, value] of decision.headers) res.setHeader(name, value);
       next();
