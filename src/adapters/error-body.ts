@@ -1,12 +1,26 @@
 import { CustosError } from '../errors.js';
-import { sessionErrorBody } from '../vocabulary/failure-text.js';
+import { type FailureAnswer, failureAnswer } from '../vocabulary/failure-text.js';
 
-export { sessionErrorBody } from '../vocabulary/failure-text.js';
+export {
+  type FailureAnswer,
+  failureAnswer,
+  httpsRedirect,
+  httpsRefusal,
+  sessionErrorBody,
+} from '../vocabulary/failure-text.js';
 
-/** A custos error as `{ status, body }`, or null for any other error (left to the framework). */
-export function genericSessionFailure(error: unknown): { status: number; body: string } | null {
+/** A custos error as its row of the failure table, or null for any other error (left to the framework). */
+export function genericSessionFailure(error: unknown): FailureAnswer | null {
   if (!(error instanceof CustosError)) return null;
-  return { status: error.status, body: sessionErrorBody(error.status) };
+  return failureAnswer(error.status);
+}
+
+/** A failure answer as a Fetch `Response` (Fetch adapter, Hono, Next.js). */
+export function failureResponse(answer: FailureAnswer): Response {
+  return new Response(answer.body === '' ? null : answer.body, {
+    status: answer.status,
+    headers: answer.headers.map(([name, value]) => [name, value]),
+  });
 }
 
 /**

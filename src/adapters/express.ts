@@ -4,9 +4,11 @@ import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
-import { sessionErrorBody } from './error-body.js';
+import type { AdapterOptionsFor } from './adapter-options.js';
+import { failureAnswer } from './error-body.js';
 import { attachThroughPrototypes } from './express-hooks.js';
-import { commitOnEnd, type NodeAdapterOptions, sendSessionError, startupTrust, toRequestLike } from './node-shared.js';
+import { commitOnEnd, sendFailure, sendSessionError, startupTrust, toRequestLike } from './node-shared.js';
+import { exposeCsrfToken } from './view-token.js';
 
 // Re-exported so the declarations load the file that declares `req.session` (an augmentation alone does not).
 export type { ExpressRequestSession } from './express-request.js';
@@ -19,8 +21,10 @@ declare module './express-request.js' {
   }
 }
 
-export interface ExpressSessionsOptions extends NodeAdapterOptions {
+/** Options of `sessions` and `csrf`: the same shape on every adapter, with Express's `req`. */
+export interface AdapterOptions extends AdapterOptionsFor<Request> {
   /**
+   * (`sessions` only.)
    * When loading the session fails (`STORE_UNAVAILABLE`), call `next(error)` with the
    * `CustosError` so your error handler renders the answer (your own 503 page, `Retry-After`…)
    * instead of the built-in plain-text "Service unavailable". `req.session` is not set then.
@@ -30,6 +34,9 @@ export interface ExpressSessionsOptions extends NodeAdapterOptions {
   passErrors?: boolean;
 }
 
+/** @deprecated Use `AdapterOptions`, the one options type of every adapter. */
+export type ExpressSessionsOptions = AdapterOptions;
+
 /**
  * Express 4/5 middleware: `req.session` before your routes, the store write done before the
  * response ends, a generic 503 when the store is down (or `next(error)` with `passErrors`).
@@ -37,15 +44,12 @@ export interface ExpressSessionsOptions extends NodeAdapterOptions {
  * @example
  * app.use(sessions(createSessions({ secrets: [process.env.SECRET!] })));
  */
-export function sessions<D extends object = SessionData>(
-  manager: SessionManager<D>,
-  options: ExpressSessionsOptions = {},
-) {
+export function sessions<D extends object = SessionData>(manager: SessionManager<D>, options: AdapterOptions = {}) {
   const passErrors = options.passErrors === true;
   // Unset: each request follows its app's `trust proxy` (see toRequestLike).
   const trust = startupTrust(options.trustedProxies);
   return function custosSession(req: Request, res: Response, next: NextFunction): void {
-    manager.load(toRequestLike(req, trust)).then(
+    manager.load(toRequestLike(req, trust, options.remoteAddress?.(req))).then(
       (session) => {
         if (!attachThroughPrototypes(req, res, session)) {
           commitOnEnd(res, session);
@@ -76,27 +80,23 @@ export function sessionErrors() {
  * and the session's token in the `_csrf` form field or the `x-csrf-token` header; failures get
  * a generic 403 and change nothing. Put `res.locals.csrfToken` into your forms.
  */
-export function csrf<D extends object = SessionData>(manager: SessionManager<D>, options: NodeAdapterOptions = {}) {
+export function csrf<D extends object = SessionData>(manager: SessionManager<D>, options: AdapterOptions = {}) {
   const field = manager.options.protect.field;
   const trust = startupTrust(options.trustedProxies);
   return function custosCsrf(req: Request, res: Response, next: NextFunction): void {
     const session = req.session as unknown as Session<D>;
     const body = req.body as Record<string, unknown> | undefined;
     const submitted = typeof body?.[field] === 'string' ? (body[field] as string) : undefined;
-    const request = toRequestLike(req, trust);
+    const request = toRequestLike(req, trust, options.remoteAddress?.(req));
     // Checklist OPT-2: the decision below depends on these headers.
     if (isUnsafeMethod(request.method)) res.vary(CSRF_VARY);
     const verdict = manager.verifyCsrf(request, session, submitted);
     if (!verdict.ok) {
-      res
-        .status(verdict.status)
-        .type('text/plain')
-        .set('cache-control', 'no-store')
-        .send(sessionErrorBody(verdict.status));
+      sendFailure(res, failureAnswer(verdict.status));
       return;
     }
     // Without a session (e.g. the login form) this is the pre-session token: no session is created.
-    Object.defineProperty(res.locals, 'csrfToken', { get: () => manager.csrfToken(session), configurable: true });
+    exposeCsrfToken(res, 'locals', () => manager.csrfToken(session));
     next();
   };
 }

@@ -2,7 +2,9 @@ import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fa
 import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
 import type { EnforceHttpsOptions } from '../protect/https.js';
 import { httpsDecision, resolveHttpsOptions } from '../protect/https.js';
-import { sessionErrorBody } from './error-body.js';
+import type { AdapterOptionsFor } from './adapter-options.js';
+import { failureAnswer, httpsRedirect, httpsRefusal } from './error-body.js';
+import { sendFailure } from './fastify-failure.js';
 import { fastifyRequestLike } from './fastify-request.js';
 import { bareRequestLike, startupTrust } from './node-shared.js';
 
@@ -13,18 +15,21 @@ import { bareRequestLike, startupTrust } from './node-shared.js';
  * @example
  * app.addHook('onRequest', enforceHttps({ host: 'bank.example', trustedProxies: ['loopback'] }));
  */
-export function enforceHttps(options: EnforceHttpsOptions): onRequestAsyncHookHandler {
+export function enforceHttps(
+  options: EnforceHttpsOptions & AdapterOptionsFor<FastifyRequest>,
+): onRequestAsyncHookHandler {
   const resolved = resolveHttpsOptions(options);
   const trusted = startupTrust(options.trustedProxies);
   return async function custosEnforceHttps(request: FastifyRequest, reply: FastifyReply) {
-    const decision = httpsDecision(fastifyRequestLike(request, trusted), resolved);
+    const decision = httpsDecision(fastifyRequestLike(request, trusted, options.remoteAddress), resolved);
     if (decision.action === 'continue') {
       for (const [name, value] of decision.headers) reply.header(name, value);
       return;
     }
-    reply.code(decision.status).header('cache-control', 'no-store');
-    if (decision.action === 'redirect') return reply.header('location', decision.location).send();
-    return reply.type('text/plain; charset=utf-8').send('HTTPS required');
+    return sendFailure(
+      reply,
+      decision.action === 'redirect' ? httpsRedirect(decision.status, decision.location) : httpsRefusal(),
+    );
   };
 }
 
@@ -33,10 +38,6 @@ export function jsonOnly(options: RequireJsonOptions = {}): onRequestAsyncHookHa
   return async function custosJsonOnly(request: FastifyRequest, reply: FastifyReply) {
     const verdict = requireJson(bareRequestLike(request.raw), options);
     if (verdict.ok) return;
-    return reply
-      .code(verdict.status)
-      .header('cache-control', 'no-store')
-      .type('text/plain; charset=utf-8')
-      .send(sessionErrorBody(verdict.status));
+    return sendFailure(reply, failureAnswer(verdict.status));
   };
 }

@@ -9,9 +9,15 @@ import { type TrustPredicate, toRequestLike } from './node-shared.js';
  * one, Fastify's own `trustProxy` does: `request.protocol` and `request.ip` already read the
  * right-most forwarded values, and only from a peer Fastify trusts.
  */
-export function fastifyRequestLike(request: FastifyRequest, trust: TrustPredicate | undefined): RequestLike {
+export function fastifyRequestLike(
+  request: FastifyRequest,
+  trust: TrustPredicate | undefined,
+  remoteAddress?: (request: FastifyRequest) => string | undefined,
+): RequestLike {
   const raw = request.raw;
-  if (trust !== undefined) return toRequestLike(raw, trust);
+  const peer = remoteAddress?.(request);
+  // A peer address of the app's own: Fastify's `request.ip` no longer describes it, so custos decides.
+  if (trust !== undefined || peer !== undefined) return toRequestLike(raw, trust ?? [], peer);
   const secure = request.protocol === 'https';
   const proto = secure ? undefined : headerText(raw.headers['x-forwarded-proto']);
   if (proto !== undefined) {

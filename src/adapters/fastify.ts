@@ -4,12 +4,14 @@ import type { SessionData } from '../core/data.js';
 import type { SessionManager } from '../core/manager.js';
 import type { Session as CustosSession } from '../core/session.js';
 import { CustosError } from '../errors.js';
-import type { TrustedProxies } from '../protect/proxy.js';
 import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
-import { genericSessionFailure, sessionErrorBody } from './error-body.js';
+import type { AdapterOptionsFor } from './adapter-options.js';
+import { failureAnswer, genericSessionFailure } from './error-body.js';
+import { sendFailure, setFailureHeaders } from './fastify-failure.js';
 import { fastifyRequestLike } from './fastify-request.js';
 import { startupTrust } from './node-shared.js';
 import { withVary } from './vary.js';
+import { exposeCsrfToken } from './view-token.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,25 +20,20 @@ declare module 'fastify' {
   }
 }
 
-export interface FastifySessionsOptions {
+/**
+ * Options of `csrf` (and of the plugin, below): the same shape on every adapter, with Fastify's
+ * `request`. Unset `trustedProxies`: Fastify's own `trustProxy` decides, unless `remoteAddress`
+ * is given (then only `trustedProxies` may vouch for forwarded headers).
+ */
+export type AdapterOptions = AdapterOptionsFor<FastifyRequest>;
+
+/** What `app.register(sessions, ...)` takes: the manager, `AdapterOptions`, and the plugin's own `csrf`. */
+export interface FastifySessionsOptions extends AdapterOptions {
   /** The manager from `createSessions(...)`. */
   // biome-ignore lint/suspicious/noExplicitAny: any data shape; `request.session` is typed by SessionData
   manager: SessionManager<any>;
-  /**
-   * Peers whose `X-Forwarded-*` headers are believed: addresses, CIDR ranges or `'loopback'` /
-   * `'linklocal'` / `'uniquelocal'`. Unset: Fastify's own `trustProxy` decides. @default unset
-   */
-  trustedProxies?: TrustedProxies;
   /** Check CSRF on every route (else add `csrf(manager)` as a route's `preHandler`). @default false */
   csrf?: boolean;
-}
-
-function sendFailure(reply: FastifyReply, failure: { status: number; body: string }): FastifyReply {
-  return reply
-    .code(failure.status)
-    .type('text/plain; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(failure.body);
 }
 
 /**
@@ -50,7 +47,7 @@ function sendFailure(reply: FastifyReply, failure: { status: number; body: strin
  */
 export function csrf<D extends object>(
   manager: SessionManager<D>,
-  options: { trustedProxies?: TrustedProxies } = {},
+  options: AdapterOptions = {},
 ): preHandlerAsyncHookHandler {
   const { field } = manager.options.protect;
   const trust = startupTrust(options.trustedProxies);
@@ -61,21 +58,18 @@ export function csrf<D extends object>(
     // Checklist OPT-2: the decision below depends on these headers, refusal or not.
     if (isUnsafeMethod(request.method)) reply.header('vary', withVary(reply.getHeader('vary'), CSRF_VARY));
     const verdict = manager.verifyCsrf(
-      fastifyRequestLike(request, trust),
+      fastifyRequestLike(request, trust, options.remoteAddress),
       session,
       typeof value === 'string' ? value : undefined,
     );
-    if (!verdict.ok) return sendFailure(reply, { status: verdict.status, body: sessionErrorBody(verdict.status) });
-    // `reply.locals` is what @fastify/view hands templates, as `res.locals` is in Express. A getter,
-    // so a page that never shows a form costs no token (no session secret, no visitor cookie).
-    const holder = reply as unknown as { locals?: Record<string, unknown> | null };
-    holder.locals ??= {};
-    Object.defineProperty(holder.locals, 'csrfToken', { get: () => manager.csrfToken(session), configurable: true });
+    if (!verdict.ok) return sendFailure(reply, failureAnswer(verdict.status));
+    // `reply.locals` is what @fastify/view hands templates, as `res.locals` is in Express.
+    exposeCsrfToken(reply, 'locals', () => manager.csrfToken(session));
   };
 }
 
 const plugin: FastifyPluginAsync<FastifySessionsOptions> = async (fastify, options) => {
-  const { manager, trustedProxies } = options;
+  const { manager, trustedProxies, remoteAddress } = options;
   const trust = startupTrust(trustedProxies);
   /** Custos errors a route threw: answered generically in `onSend`, whatever the error handler made. */
   const failures = new WeakMap<FastifyRequest, CustosError>();
@@ -83,7 +77,7 @@ const plugin: FastifyPluginAsync<FastifySessionsOptions> = async (fastify, optio
 
   // Callback-style hooks: no promise per hook per request on the hot path (issue 7).
   fastify.addHook('onRequest', (request, reply, done) => {
-    manager.load(fastifyRequestLike(request, trust)).then(
+    manager.load(fastifyRequestLike(request, trust, remoteAddress)).then(
       (session) => {
         request.session = session;
         done();
@@ -96,7 +90,7 @@ const plugin: FastifyPluginAsync<FastifySessionsOptions> = async (fastify, optio
     );
   });
 
-  if (options.csrf) fastify.addHook('preHandler', csrf(manager, { trustedProxies }));
+  if (options.csrf) fastify.addHook('preHandler', csrf(manager, { trustedProxies, remoteAddress }));
 
   fastify.addHook('onError', async (request, _reply, error) => {
     if (error instanceof CustosError) failures.set(request, error);
@@ -109,8 +103,7 @@ const plugin: FastifyPluginAsync<FastifySessionsOptions> = async (fastify, optio
     const finish = (failure: unknown) => {
       const generic = genericSessionFailure(failure);
       if (generic) {
-        reply.code(generic.status).type('text/plain; charset=utf-8').header('cache-control', 'no-store');
-        reply.removeHeader('content-length');
+        setFailureHeaders(reply, generic);
         return done(null, generic.body);
       }
       for (const [name, value] of session.responseHeaders()) reply.header(name, value);

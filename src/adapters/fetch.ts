@@ -1,47 +1,12 @@
 import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
-import { CustosError } from '../errors.js';
-import { resolveClient, type TrustedProxies } from '../protect/proxy.js';
 import { toTrustPredicate } from '../protect/proxy-trust.js';
-import { noteIgnoredForwarding } from '../protect/proxy-warning.js';
 import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
-import type { RequestLike } from '../vocabulary/request.js';
-import { sessionErrorBody } from './error-body.js';
+import { failureAnswer, failureResponse, genericSessionFailure } from './error-body.js';
+import { type AdapterOptions, requestLikeOf, toRequestLike } from './fetch-request.js';
 import { withVary } from './vary.js';
 
-export interface FetchAdapterOptions {
-  /** The peer address, if the runtime knows it (e.g. Bun's `server.requestIP`, Deno's `info.remoteAddr`). */
-  remoteAddress?: string;
-  /**
-   * Peers (by `remoteAddress`) whose `X-Forwarded-*` headers are believed: addresses, CIDR
-   * ranges or `'loopback'` / `'linklocal'` / `'uniquelocal'`. @default [] (the URL's scheme decides)
-   */
-  trustedProxies?: TrustedProxies;
-}
-
-/** The core's view of a Fetch `Request`: the scheme from its URL, or from a trusted proxy. */
-export function toRequestLike(request: Request, options: FetchAdapterOptions = {}): RequestLike {
-  const encrypted = request.url.startsWith('https:');
-  const header = (name: string) => request.headers.get(name) ?? undefined;
-  if (options.trustedProxies === undefined) {
-    if (!encrypted) noteIgnoredForwarding(header('x-forwarded-proto'), 'untrusted-peer');
-    return {
-      method: request.method,
-      url: request.url,
-      headers: request.headers,
-      remoteAddress: options.remoteAddress,
-      secure: encrypted,
-    };
-  }
-  const client = resolveClient({ remoteAddress: options.remoteAddress, encrypted }, header, options.trustedProxies);
-  return {
-    method: request.method,
-    url: request.url,
-    headers: request.headers,
-    remoteAddress: client.ip,
-    secure: client.secure,
-  };
-}
+export { type AdapterOptions, type FetchAdapterOptions, toRequestLike } from './fetch-request.js';
 
 /** Copies a response so headers can be added even when the original's headers are immutable. */
 export function withSessionHeaders(response: Response, headers: ReadonlyArray<[string, string]>): Response {
@@ -58,13 +23,10 @@ export function withSessionHeaders(response: Response, headers: ReadonlyArray<[s
   return out;
 }
 
+/** A custos error as its row of the failure table, or null for any other error (rethrow it). */
 export function sessionErrorResponse(error: unknown): Response | null {
-  if (!(error instanceof CustosError)) return null;
-  const body = sessionErrorBody(error.status);
-  return new Response(body, {
-    status: error.status,
-    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
-  });
+  const answer = genericSessionFailure(error);
+  return answer ? failureResponse(answer) : null;
 }
 
 /**
@@ -72,27 +34,21 @@ export function sessionErrorResponse(error: unknown): Response | null {
  * the session is loaded before it runs and committed before the `Response` is returned.
  *
  * @example
- * export const GET = withSessions(sessions, async (request, session) => {
+ * export const GET = sessions(manager, async (request, session) => {
  *   session.set('visits', (session.get('visits') ?? 0) + 1);
  *   return Response.json({ visits: session.get('visits') });
  * });
  */
-export function withSessions<D extends object, A extends unknown[] = []>(
+export function sessions<D extends object, A extends unknown[] = []>(
   manager: SessionManager<D>,
   handler: (request: Request, session: Session<D>, ...rest: A) => Response | Promise<Response>,
-  options: {
-    remoteAddress?: (request: Request, ...rest: A) => string | undefined;
-    trustedProxies?: TrustedProxies;
-  } = {},
+  options: AdapterOptions<A> = {},
 ): (request: Request, ...rest: A) => Promise<Response> {
   // Checks `trustedProxies` now, so a bad entry fails at startup rather than on a request.
   toTrustPredicate(options.trustedProxies);
-  const { trustedProxies } = options;
   return async function sessionHandler(request: Request, ...rest: A): Promise<Response> {
     try {
-      const session = await manager.load(
-        toRequestLike(request, { remoteAddress: options.remoteAddress?.(request, ...rest), trustedProxies }),
-      );
+      const session = await manager.load(requestLikeOf(request, rest, options));
       const response = await handler(request, session, ...rest);
       await session.commit();
       return withSessionHeaders(response, session.responseHeaders());
@@ -104,11 +60,11 @@ export function withSessions<D extends object, A extends unknown[] = []>(
   };
 }
 
-/** Lower-level form: load, then `finish(response)` commits and adds the headers. */
+/** Lower-level form of `sessions`: load, then `finish(response)` commits and adds the headers. */
 export async function loadSession<D extends object>(
   manager: SessionManager<D>,
   request: Request,
-  options: FetchAdapterOptions = {},
+  options: AdapterOptions = {},
 ): Promise<{ session: Session<D>; finish(response: Response): Promise<Response> }> {
   const session = await manager.load(toRequestLike(request, options));
   return {
@@ -123,29 +79,25 @@ export async function loadSession<D extends object>(
 const FORM = /^(application\/x-www-form-urlencoded|multipart\/form-data)/i;
 
 /**
- * Puts the CSRF check (checklist CSRF-01..07) in front of a `withSessions` handler: unsafe
+ * Puts the CSRF check (checklist CSRF-01..07) in front of a `sessions` handler: unsafe
  * methods need a same-origin signal and the session's token in the `x-csrf-token` header or the
  * `_csrf` form field (read from a clone, so the handler can still read the body). A refusal is a
  * generic 403 and the handler never runs; `Vary` names the headers the decision read (OPT-2),
  * refusal or not.
  *
  * @example
- * export const POST = withSessions(sessions, withCsrf(sessions, async (request, session) => {
+ * export const POST = sessions(manager, csrf(manager, async (request, session) => {
  *   session.set('saved', true);
  *   return new Response('saved');
  * }));
  */
-export function withCsrf<D extends object, A extends unknown[] = []>(
+export function csrf<D extends object, A extends unknown[] = []>(
   manager: SessionManager<D>,
   handler: (request: Request, session: Session<D>, ...rest: A) => Response | Promise<Response>,
-  options: {
-    remoteAddress?: (request: Request, ...rest: A) => string | undefined;
-    trustedProxies?: TrustedProxies;
-  } = {},
+  options: AdapterOptions<A> = {},
 ): (request: Request, session: Session<D>, ...rest: A) => Promise<Response> {
   const { field } = manager.options.protect;
   toTrustPredicate(options.trustedProxies);
-  const { trustedProxies } = options;
   return async function csrfHandler(request: Request, session: Session<D>, ...rest: A): Promise<Response> {
     if (!isUnsafeMethod(request.method)) return handler(request, session, ...rest);
     let submitted: string | undefined;
@@ -157,16 +109,20 @@ export function withCsrf<D extends object, A extends unknown[] = []>(
         .catch(() => null);
       if (typeof value === 'string') submitted = value;
     }
-    const remoteAddress = options.remoteAddress?.(request, ...rest);
-    const verdict = manager.verifyCsrf(toRequestLike(request, { remoteAddress, trustedProxies }), session, submitted);
+    const verdict = manager.verifyCsrf(requestLikeOf(request, rest, options), session, submitted);
     const response = verdict.ok
       ? await handler(request, session, ...rest)
-      : new Response(sessionErrorBody(verdict.status), {
-          status: verdict.status,
-          headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
-        });
+      : failureResponse(failureAnswer(verdict.status));
     const out = new Response(response.body, response);
     out.headers.set('vary', withVary(response.headers.get('vary') ?? undefined, CSRF_VARY));
     return out;
   };
 }
+
+/** The same function as `sessions` (its name before every adapter exported the same four). */
+export const withSessions = sessions;
+
+/** The same function as `csrf` (its name before every adapter exported the same four). */
+export const withCsrf = csrf;
+
+export { enforceHttps, jsonOnly } from './fetch-protect.js';

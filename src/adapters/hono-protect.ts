@@ -2,22 +2,21 @@ import type { MiddlewareHandler } from 'hono';
 import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
 import { type HttpsOptions, httpsDecision, resolveHttpsOptions } from '../protect/https.js';
 import { toTrustPredicate } from '../protect/proxy-trust.js';
-import { sessionErrorBody } from './error-body.js';
-import { type HonoAdapterOptions, toRequestLike } from './hono-request.js';
+import { failureAnswer, httpsRedirect, httpsRefusal } from './error-body.js';
+import { failureBody } from './hono-failure.js';
+import { type AdapterOptions, toRequestLike } from './hono-request.js';
 
 /**
  * Hono middleware, mount it first: plain-HTTP GET/HEAD → 308 to `https://<host>`, other
  * plain-HTTP methods → 403, HSTS on every HTTPS response (TLS-01..06).
  */
-export function enforceHttps(options: HttpsOptions & HonoAdapterOptions): MiddlewareHandler {
+export function enforceHttps(options: HttpsOptions & AdapterOptions): MiddlewareHandler {
   const resolved = resolveHttpsOptions(options);
   toTrustPredicate(options.trustedProxies);
   return async function custosEnforceHttps(c, next) {
     const decision = httpsDecision(toRequestLike(c, options), resolved);
-    if (decision.action === 'redirect') {
-      return c.body(null, decision.status, { location: decision.location, 'cache-control': 'no-store' });
-    }
-    if (decision.action === 'refuse') return c.text('HTTPS required', decision.status, { 'cache-control': 'no-store' });
+    if (decision.action === 'redirect') return failureBody(c, httpsRedirect(decision.status, decision.location));
+    if (decision.action === 'refuse') return failureBody(c, httpsRefusal());
     await next();
     for (const [name, value] of decision.headers) c.header(name, value);
   };
@@ -30,10 +29,7 @@ export function jsonOnly(options: RequireJsonOptions = {}): MiddlewareHandler {
       { method: c.req.method, url: c.req.url, headers: c.req.raw.headers, secure: false },
       options,
     );
-    if (!verdict.ok) {
-      const body = sessionErrorBody(verdict.status);
-      return c.text(body, verdict.status, { 'cache-control': 'no-store' });
-    }
+    if (!verdict.ok) return failureBody(c, failureAnswer(verdict.status));
     await next();
   };
 }

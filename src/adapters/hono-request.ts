@@ -1,21 +1,21 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
-import { resolveClient, type TrustedProxies } from '../protect/proxy.js';
+import { resolveClient } from '../protect/proxy.js';
 import type { RequestLike } from '../vocabulary/request.js';
+import type { AdapterOptionsFor } from './adapter-options.js';
 
-/** Options every Hono middleware takes: whose forwarded headers to believe, and where the peer address comes from. */
-export interface HonoAdapterOptions {
-  /** Peers whose `X-Forwarded-*` headers are believed: addresses, CIDR ranges or `'loopback'` / `'linklocal'` / `'uniquelocal'`. @default [] */
-  trustedProxies?: TrustedProxies;
-  /**
-   * The peer address. On `@hono/node-server` it is read from the socket; elsewhere pass the
-   * runtime's, e.g. `(c) => getConnInfo(c).remote.address` from `hono/bun` or `hono/deno`.
-   */
-  remoteAddress?: (c: Context) => string | undefined;
-}
+/**
+ * Options of every Hono middleware: the same shape on every adapter, with Hono's `c`. On
+ * `@hono/node-server` the peer address is read from the socket; elsewhere pass the runtime's,
+ * e.g. `remoteAddress: (c) => getConnInfo(c).remote.address` from `hono/bun` or `hono/deno`.
+ */
+export type AdapterOptions = AdapterOptionsFor<Context>;
+
+/** @deprecated Use `AdapterOptions`, the one options type of every adapter. */
+export type HonoAdapterOptions = AdapterOptions;
 
 /** The core's view of a Hono request, on @hono/node-server or any Fetch runtime. */
-export function toRequestLike(c: Context, options: HonoAdapterOptions = {}): RequestLike {
+export function toRequestLike(c: Context, options: AdapterOptions = {}): RequestLike {
   // @hono/node-server passes the Node request as `c.env.incoming`; pure Fetch runtimes do not.
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   const client = resolveClient(

@@ -5,9 +5,10 @@ import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import { toTrustPredicate } from '../protect/proxy-trust.js';
 import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
-import { commitAfterRoute, sessionErrorBody } from './error-body.js';
+import { commitAfterRoute, failureAnswer } from './error-body.js';
 import { sessionErrorResponse, withSessionHeaders } from './fetch.js';
-import { type HonoAdapterOptions, toRequestLike } from './hono-request.js';
+import { failureBody } from './hono-failure.js';
+import { type AdapterOptions, toRequestLike } from './hono-request.js';
 
 /** Hono env for apps using custos: `c.get('session')` is typed by your data shape. */
 export interface SessionEnv<D extends object = SessionData> {
@@ -52,7 +53,7 @@ function applyHeaders(c: Context, headers: ReadonlyArray<[string, string]>): voi
  */
 export function sessions<D extends object = SessionData>(
   manager: SessionManager<D>,
-  options: HonoAdapterOptions = {},
+  options: AdapterOptions = {},
 ): MiddlewareHandler<SessionEnv<D>> {
   // Checks `trustedProxies` now, so a bad entry fails at startup rather than on a request.
   toTrustPredicate(options.trustedProxies);
@@ -86,7 +87,7 @@ export function sessions<D extends object = SessionData>(
  */
 export function csrf<D extends object = SessionData>(
   manager: SessionManager<D>,
-  options: HonoAdapterOptions = {},
+  options: AdapterOptions = {},
 ): MiddlewareHandler<SessionEnv<D>> {
   const { field } = manager.options.protect;
   toTrustPredicate(options.trustedProxies);
@@ -100,7 +101,7 @@ export function csrf<D extends object = SessionData>(
     // Checklist OPT-2: the decision below depends on these headers, refusal or not.
     if (isUnsafeMethod(c.req.method)) c.header('vary', CSRF_VARY, { append: true });
     const verdict = manager.verifyCsrf(toRequestLike(c, options), c.get('session'), submitted);
-    if (!verdict.ok) return c.text(sessionErrorBody(verdict.status), verdict.status, { 'cache-control': 'no-store' });
+    if (!verdict.ok) return failureBody(c, failureAnswer(verdict.status));
     const session = c.get('session');
     c.set('csrfToken', () => manager.csrfToken(session));
     await next();
@@ -108,4 +109,4 @@ export function csrf<D extends object = SessionData>(
 }
 
 export { enforceHttps, jsonOnly } from './hono-protect.js';
-export { type HonoAdapterOptions, toRequestLike } from './hono-request.js';
+export { type AdapterOptions, type HonoAdapterOptions, toRequestLike } from './hono-request.js';

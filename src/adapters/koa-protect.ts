@@ -2,30 +2,26 @@ import type { Context, Middleware, Next } from 'koa';
 import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
 import type { EnforceHttpsOptions } from '../protect/https.js';
 import { httpsDecision, resolveHttpsOptions } from '../protect/https.js';
-import { sessionErrorBody } from './error-body.js';
+import type { AdapterOptionsFor } from './adapter-options.js';
+import { failureAnswer, httpsRedirect, httpsRefusal } from './error-body.js';
+import { respondWithFailure } from './koa-failure.js';
 import { bareRequestLike, koaTrust, startupTrust, toRequestLike } from './node-shared.js';
 
 /**
  * Koa middleware, mount it first: plain-HTTP GET/HEAD → 308 to `https://<host>`, other
  * plain-HTTP methods → 403, HSTS on every HTTPS response, error responses included (TLS-01..06).
  */
-export function enforceHttps(options: EnforceHttpsOptions): Middleware {
+export function enforceHttps(options: EnforceHttpsOptions & AdapterOptionsFor<Context>): Middleware {
   const resolved = resolveHttpsOptions(options);
   const trusted = startupTrust(options.trustedProxies);
   return async function custosEnforceHttps(ctx: Context, next: Next): Promise<void> {
-    const decision = httpsDecision(toRequestLike(ctx.req, trusted ?? koaTrust(ctx.app)), resolved);
-    ctx.set('cache-control', 'no-store');
-    if (decision.action === 'redirect') {
-      ctx.status = decision.status;
-      ctx.set('location', decision.location);
-      return;
-    }
-    if (decision.action === 'refuse') {
-      ctx.status = decision.status;
-      ctx.body = 'HTTPS required';
-      return;
-    }
-    ctx.remove('cache-control');
+    const decision = httpsDecision(
+      toRequestLike(ctx.req, trusted ?? koaTrust(ctx.app), options.remoteAddress?.(ctx)),
+      resolved,
+    );
+    if (decision.action === 'redirect')
+      return respondWithFailure(ctx, httpsRedirect(decision.status, decision.location));
+    if (decision.action === 'refuse') return respondWithFailure(ctx, httpsRefusal());
     const headers = Object.fromEntries(decision.headers);
     ctx.set(headers);
     try {
@@ -46,8 +42,6 @@ export function jsonOnly(options: RequireJsonOptions = {}): Middleware {
   return async function custosJsonOnly(ctx: Context, next: Next): Promise<void> {
     const verdict = requireJson(bareRequestLike(ctx.req), options);
     if (verdict.ok) return next();
-    ctx.status = verdict.status;
-    ctx.set('cache-control', 'no-store');
-    ctx.body = sessionErrorBody(verdict.status);
+    respondWithFailure(ctx, failureAnswer(verdict.status));
   };
 }

@@ -4,23 +4,23 @@ import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
-import { commitAfterRoute, genericSessionFailure, sessionErrorBody } from './error-body.js';
-import { koaTrust, type NodeAdapterOptions, startupTrust, toRequestLike } from './node-shared.js';
+import type { AdapterOptionsFor } from './adapter-options.js';
+import { commitAfterRoute, failureAnswer, genericSessionFailure } from './error-body.js';
+import { respondWithFailure } from './koa-failure.js';
+import { koaTrust, startupTrust, toRequestLike } from './node-shared.js';
+import { exposeCsrfToken } from './view-token.js';
 
-export type { NodeAdapterOptions as KoaAdapterOptions } from './node-shared.js';
+/** Options of `sessions` and `csrf`: the same shape on every adapter, with Koa's `ctx`. */
+export type AdapterOptions = AdapterOptionsFor<Context>;
+
+/** @deprecated Use `AdapterOptions`, the one options type of every adapter. */
+export type KoaAdapterOptions = AdapterOptions;
 
 declare module 'koa' {
   interface DefaultContext {
     /** The custos session for this request (typed by `SessionData` declaration merging). */
     session: Session<SessionData>;
   }
-}
-
-function respondWithFailure(ctx: Context, failure: { status: number; body: string }): void {
-  ctx.status = failure.status;
-  ctx.type = 'text/plain; charset=utf-8';
-  ctx.set('cache-control', 'no-store');
-  ctx.body = failure.body;
 }
 
 /**
@@ -35,14 +35,14 @@ function respondWithFailure(ctx: Context, failure: { status: number; body: strin
  */
 export function sessions<D extends object = SessionData>(
   manager: SessionManager<D>,
-  options: NodeAdapterOptions = {},
+  options: AdapterOptions = {},
 ): Middleware {
   // Unset: Koa's own `app.proxy` / `app.maxIpsCount` decide.
   const trust = startupTrust(options.trustedProxies);
   return async function custosSession(ctx: Context, next: Next): Promise<void> {
     let session: Session<D>;
     try {
-      session = await manager.load(toRequestLike(ctx.req, trust ?? koaTrust(ctx.app)));
+      session = await manager.load(toRequestLike(ctx.req, trust ?? koaTrust(ctx.app), options.remoteAddress?.(ctx)));
     } catch (error) {
       const failure = genericSessionFailure(error);
       if (!failure) throw error;
@@ -72,7 +72,7 @@ export function sessions<D extends object = SessionData>(
  */
 export function csrf<D extends object = SessionData>(
   manager: SessionManager<D>,
-  options: NodeAdapterOptions = {},
+  options: AdapterOptions = {},
 ): Middleware {
   const { field } = manager.options.protect;
   const trust = startupTrust(options.trustedProxies);
@@ -83,12 +83,12 @@ export function csrf<D extends object = SessionData>(
     // Checklist OPT-2: the decision below depends on these headers, refusal or not.
     if (isUnsafeMethod(ctx.method)) ctx.vary(CSRF_VARY);
     const verdict = manager.verifyCsrf(
-      toRequestLike(ctx.req, trust ?? koaTrust(ctx.app)),
+      toRequestLike(ctx.req, trust ?? koaTrust(ctx.app), options.remoteAddress?.(ctx)),
       session,
       typeof value === 'string' ? value : undefined,
     );
-    if (!verdict.ok) return respondWithFailure(ctx, { status: verdict.status, body: sessionErrorBody(verdict.status) });
-    Object.defineProperty(ctx.state, 'csrfToken', { get: () => manager.csrfToken(session), configurable: true });
+    if (!verdict.ok) return respondWithFailure(ctx, failureAnswer(verdict.status));
+    exposeCsrfToken(ctx, 'state', () => manager.csrfToken(session));
     await next();
   };
 }

@@ -3,8 +3,9 @@ export type { EnforceHttpsOptions } from '../protect/https.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type RequireJsonOptions, requireJson } from '../protect/content-type.js';
 import { type EnforceHttpsOptions, httpsDecision, resolveHttpsOptions } from '../protect/https.js';
-import { sessionErrorBody } from './error-body.js';
-import { bareRequestLike, startupTrust, toRequestLike } from './node-shared.js';
+import type { AdapterOptionsFor } from './adapter-options.js';
+import { failureAnswer, httpsRedirect, httpsRefusal } from './error-body.js';
+import { bareRequestLike, sendFailure, startupTrust, toRequestLike } from './node-shared.js';
 
 /**
  * Connect-style middleware for Express and plain `node:http`: mount it first. Plain-HTTP GET/HEAD
@@ -14,25 +15,20 @@ import { bareRequestLike, startupTrust, toRequestLike } from './node-shared.js';
  * @example
  * app.use(enforceHttps({ host: 'bank.example', trustedProxies: ['loopback'] }));
  */
-export function enforceHttps(options: EnforceHttpsOptions) {
+export function enforceHttps(options: EnforceHttpsOptions & AdapterOptionsFor<IncomingMessage>) {
   const resolved = resolveHttpsOptions(options);
   const trusted = startupTrust(options.trustedProxies);
   return function custosEnforceHttps(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
-    const decision = httpsDecision(toRequestLike(req, trusted), resolved);
+    const decision = httpsDecision(toRequestLike(req, trusted, options.remoteAddress?.(req)), resolved);
     if (decision.action === 'continue') {
       for (const [name, value] of decision.headers) res.setHeader(name, value);
       next();
       return;
     }
-    res.statusCode = decision.status;
-    res.setHeader('cache-control', 'no-store');
-    if (decision.action === 'redirect') {
-      res.setHeader('location', decision.location);
-      res.end();
-      return;
-    }
-    res.setHeader('content-type', 'text/plain; charset=utf-8');
-    res.end('HTTPS required');
+    sendFailure(
+      res,
+      decision.action === 'redirect' ? httpsRedirect(decision.status, decision.location) : httpsRefusal(),
+    );
   };
 }
 
@@ -50,9 +46,6 @@ export function jsonOnly(options: RequireJsonOptions = {}) {
       next();
       return;
     }
-    res.statusCode = verdict.status;
-    res.setHeader('content-type', 'text/plain; charset=utf-8');
-    res.setHeader('cache-control', 'no-store');
-    res.end(sessionErrorBody(verdict.status));
+    sendFailure(res, failureAnswer(verdict.status));
   };
 }

@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
-import { CustosError } from '../errors.js';
 import {
   compileTrustedProxies,
   type ProxyTrust,
@@ -11,18 +10,13 @@ import {
   type TrustPredicate,
 } from '../protect/proxy.js';
 import type { RequestLike } from '../vocabulary/request.js';
-import { sessionErrorBody } from './error-body.js';
+import type { AdapterOptionsFor } from './adapter-options.js';
+import { type FailureAnswer, genericSessionFailure } from './error-body.js';
 
 export type { TrustPredicate };
 
-export interface NodeAdapterOptions {
-  /**
-   * Peers whose `X-Forwarded-*` headers are believed: addresses, CIDR ranges (`'10.0.0.0/8'`)
-   * or `'loopback'` / `'linklocal'` / `'uniquelocal'`. Unset under Express: Express's own
-   * `trust proxy` setting decides; elsewhere nobody is trusted. @default unset
-   */
-  trustedProxies?: TrustedProxies;
-}
+/** @deprecated The same shape as every adapter's `AdapterOptions`; use `AdapterOptions` from `custos/node`. */
+export type NodeAdapterOptions = AdapterOptionsFor<IncomingMessage>;
 
 /** Checks and compiles an explicit `trustedProxies` once, when the middleware is created. */
 export function startupTrust(list: TrustedProxies | undefined): TrustPredicate | undefined {
@@ -50,10 +44,14 @@ function expressTrust(req: IncomingMessage): TrustPredicate | undefined {
  * Builds the core's view of a Node request. Without an explicit trust, an Express request
  * follows its app's `trust proxy` (so `app.set('trust proxy', 1)` behind a PaaS router just
  * works), but forwarded values are still read from the trusted hop, never the left-most.
+ * `remoteAddress` replaces the socket's peer address (the `remoteAddress` option's answer).
  */
-export function toRequestLike(req: IncomingMessage, trust?: ProxyTrust): RequestLike {
+export function toRequestLike(req: IncomingMessage, trust?: ProxyTrust, remoteAddress?: string): RequestLike {
   const client = resolveClient(
-    { remoteAddress: req.socket?.remoteAddress, encrypted: Boolean((req.socket as TLSSocket | undefined)?.encrypted) },
+    {
+      remoteAddress: remoteAddress ?? req.socket?.remoteAddress,
+      encrypted: Boolean((req.socket as TLSSocket | undefined)?.encrypted),
+    },
     (name) => {
       const value = req.headers[name];
       return Array.isArray(value) ? value.join(', ') : value;
@@ -90,15 +88,19 @@ export function applySessionHeaders(res: ServerResponse, headers: ReadonlyArray<
   }
 }
 
+/** Writes a row of the failure table as the whole response (headers replaced, body ended). */
+export function sendFailure(res: ServerResponse, answer: FailureAnswer): void {
+  res.statusCode = answer.status;
+  res.removeHeader('content-length');
+  for (const [name, value] of answer.headers) res.setHeader(name, value);
+  res.end(answer.body);
+}
+
 /** The one generic answer for a session failure: status only, no stack, no internals (checklist STO-04). */
 export function sendSessionError(res: ServerResponse, error: unknown): boolean {
-  if (!(error instanceof CustosError) || res.headersSent) return false;
-  const body = sessionErrorBody(error.status);
-  res.statusCode = error.status;
-  res.removeHeader('content-length');
-  res.setHeader('content-type', 'text/plain; charset=utf-8');
-  res.setHeader('cache-control', 'no-store');
-  res.end(body);
+  const answer = genericSessionFailure(error);
+  if (!answer || res.headersSent) return false;
+  sendFailure(res, answer);
   return true;
 }
 
@@ -194,7 +196,8 @@ export function attachSession<D extends object>(
   res: ServerResponse,
   options: NodeAdapterOptions = {},
 ): Promise<Session<D>> {
-  return manager.load(toRequestLike(req, startupTrust(options.trustedProxies))).then((session) => {
+  const request = toRequestLike(req, startupTrust(options.trustedProxies), options.remoteAddress?.(req));
+  return manager.load(request).then((session) => {
     commitOnEnd(res, session);
     return session;
   });

@@ -3,6 +3,7 @@ import { createSessions, type SessionManager } from '../core/manager.js';
 import type { SessionOptions } from '../options.js';
 import { memoryStore } from '../stores/memory/index.js';
 import { sessionErrorBody } from '../vocabulary/failure-text.js';
+import { runParityScenarios } from './adapter-parity-scenarios.js';
 import {
   type ScenarioClient,
   type ScenarioData,
@@ -13,6 +14,7 @@ import {
 import { type BrowserResponse, ScenarioBrowser } from './scenario-browser.js';
 import { type InstrumentedStore, instrumentStore, STORE_FAILURE_TEXT } from './scenario-store.js';
 
+export { assertFailureAnswer, type ParityHarness } from './adapter-parity-scenarios.js';
 export * from './scenario-app.js';
 export { type BrowserResponse, type ParsedSetCookie, parseSetCookie, ScenarioBrowser } from './scenario-browser.js';
 export { type InstrumentedStore, instrumentStore, STORE_FAILURE_TEXT, type StoreFault } from './scenario-store.js';
@@ -109,6 +111,7 @@ export function runAdapterScenarios(label: string, driver: ScenarioDriver, t: Sc
   }
 
   t.describe(`adapter scenarios: ${label}`, () => {
+    runParityScenarios(withApp, (name, body) => t.it(name, body));
     t.it('a first visit that stores nothing sets no cookie and writes nothing', () =>
       withApp({}, async ({ browser, store }) => {
         const response = await browser().get('/read');

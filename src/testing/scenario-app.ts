@@ -11,6 +11,22 @@ export interface ScenarioReply {
   readonly body: unknown;
 }
 
+/** What the framework hands a view (template) on a route behind its CSRF protection. */
+export interface ScenarioView {
+  /**
+   * The CSRF token as a template would read it: from a copy of `res.locals` (Express,
+   * node:http), `reply.locals` (Fastify), `ctx.state` (Koa), or `c.get('csrfToken')?.()` (Hono);
+   * `manager.csrfToken(session)` on Fetch, which has no view layer.
+   */
+  csrfToken(): string | undefined;
+}
+
+/** Guards a route can sit behind, mounted by the driver with its adapter's own `jsonOnly` / `enforceHttps`. */
+export type ScenarioGuard = 'jsonOnly' | 'enforceHttps';
+
+/** The `host` drivers pass to `enforceHttps` on routes guarded by it. */
+export const SCENARIO_HTTPS_HOST = 'app.example';
+
 /**
  * One route of the app under test. Drivers mount every route with their framework's router
  * (or `matchScenarioRoute` where the framework has none) and pass the request's session in.
@@ -21,7 +37,14 @@ export interface ScenarioRoute {
   readonly path: string;
   /** Mount the adapter's CSRF protection in front of this route. */
   readonly csrf: boolean;
-  handle(session: ScenarioSession, params: Readonly<Record<string, string>>): Promise<ScenarioReply>;
+  /** Mount the adapter's guard in front of this route (`enforceHttps({ host: SCENARIO_HTTPS_HOST })`). */
+  readonly guard?: ScenarioGuard;
+  /** `view`: drivers pass it on every route; the suite reads it where `csrf` is true. */
+  handle(
+    session: ScenarioSession,
+    params: Readonly<Record<string, string>>,
+    view?: ScenarioView,
+  ): Promise<ScenarioReply>;
 }
 
 export interface ScenarioRequest {
@@ -103,6 +126,24 @@ export function scenarioRoutes(manager: SessionManager<ScenarioData>): ScenarioR
       handle: async (session) => ok({ n: await session.update('n', (n) => (typeof n === 'number' ? n : 0) + 1) }),
     },
     { method: 'GET', path: '/csrf', csrf: false, handle: async (session) => ok({ token: manager.csrfToken(session) }) },
+    {
+      method: 'GET',
+      path: '/view',
+      csrf: true,
+      handle: async (_session, _params, view) => ok({ token: view?.csrfToken() ?? null }),
+    },
+    {
+      method: 'GET',
+      path: '/account',
+      csrf: false,
+      handle: async (session) => {
+        session.requireFreshAuth();
+        return ok();
+      },
+    },
+    { method: 'POST', path: '/json', csrf: false, guard: 'jsonOnly', handle: async () => ok() },
+    { method: 'GET', path: '/secure', csrf: false, guard: 'enforceHttps', handle: async () => ok() },
+    { method: 'POST', path: '/secure', csrf: false, guard: 'enforceHttps', handle: async () => ok() },
     {
       method: 'POST',
       path: '/protected',

@@ -45,12 +45,19 @@ export class ScenarioBrowser {
     this.others = new Map(others);
   }
 
-  async send(method: string, path: string, headers: Record<string, string> = {}): Promise<BrowserResponse> {
+  async send(
+    method: string,
+    path: string,
+    headers: Record<string, string> = {},
+    body?: string,
+  ): Promise<BrowserResponse> {
     const sent = { ...headers };
     const pairs = [...this.others].map(([name, value]) => `${name}=${value}`);
     if (this.cookie !== undefined) pairs.unshift(`${this.#name}=${this.cookie}`);
     if (pairs.length > 0 && sent.cookie === undefined) sent.cookie = pairs.join('; ');
-    const response = await this.#client.send({ method, path, headers: sent });
+    const response = await this.#client.send(
+      body === undefined ? { method, path, headers: sent } : { method, path, headers: sent, body },
+    );
     const parsed = response.setCookie.map(parseSetCookie);
     const sessionCookie = parsed.find((c) => c.name === this.#name);
     if (sessionCookie) this.cookie = sessionCookie.attributes.get('max-age') === '0' ? undefined : sessionCookie.value;
@@ -70,8 +77,8 @@ export class ScenarioBrowser {
     return this.send('GET', path, headers);
   }
 
-  post(path: string, headers?: Record<string, string>): Promise<BrowserResponse> {
-    return this.send('POST', path, headers);
+  post(path: string, headers?: Record<string, string>, body?: string): Promise<BrowserResponse> {
+    return this.send('POST', path, headers, body);
   }
 
   /** A second browser holding the same cookie (a replay), optionally against another app. */
