@@ -8,10 +8,8 @@ import {
 } from './device-list.js';
 import type { ManagerContext } from './manager-context.js';
 
-/**
- * Administration: listing and ending sessions by user or handle, purging, health. Each is one
- * store call under the store timeout, plus the event saying what ended.
- */
+// Administration: listing and ending sessions by user or handle, purging, health. Each is one
+// store call under the store timeout, plus the event saying what ended.
 
 /** A user's live sessions, newest first. */
 export async function listSessions(

@@ -8,10 +8,8 @@ import type { RequestLike } from '../vocabulary/request.js';
 import { INTERNAL } from './internal-fields.js';
 import type { Session } from './session.js';
 
-/**
- * The CSRF façade: protect/ decides, this applies the decision to a session (its `$csrf`
- * secret, and a refused request counting as no activity).
- */
+// The CSRF façade: protect/ decides, this applies the decision to a session (its `$csrf`
+// secret, and a refused request counting as no activity).
 
 /**
  * A masked synchronizer token for forms (`_csrf`) and `x-csrf-token` headers. Each call gives

@@ -31,13 +31,12 @@ function listenTo(store: SessionStore, listener: (event: StoreEvent) => void): v
   if (answer instanceof Promise) answer.catch(() => {});
 }
 
+// The class is the public surface; the work sits beside it: loading (manager-load.ts), the CSRF
+// façade (manager-csrf.ts), administration (manager-admin.ts), the per-user cap
+// (manager-session-cap.ts).
 /**
  * The framework-free engine: reads the one cookie, verifies it, loads and checks the record,
  * and hands adapters a `Session` plus the headers to send back.
- *
- * The class is the public surface; the work sits beside it: loading (manager-load.ts), the CSRF
- * façade (manager-csrf.ts), administration (manager-admin.ts) and the per-user cap
- * (manager-session-cap.ts).
  */
 export class SessionManager<D extends object = SessionData> {
   readonly options: ResolvedOptions;
@@ -48,7 +47,7 @@ export class SessionManager<D extends object = SessionData> {
 
   constructor(options: SessionOptions) {
     this.options = resolveOptions(options);
-    /** The per-user cap was not configured: the developer hears once when it signs someone out. */
+    // The per-user cap was not configured: the developer hears once when it signs someone out.
     const defaultCap = options.maxSessionsPerUser === undefined;
     this.store = this.options.store;
     const { storeTimeout, onEvent, clock } = this.options;
@@ -190,8 +189,8 @@ export class SessionManager<D extends object = SessionData> {
 /**
  * Creates the session manager. Every option is checked here, so mistakes fail at startup:
  * a missing or short secret or an unsafe cookie setting throws a `CustosError` that says what
- * to change. Hand the manager to an adapter (`custos/express`,
- * `custos/fastify`, `custos/node`, …), or call `load`/`commit` yourself.
+ * to change. Hand the manager to an adapter (`custos/express`, `custos/fastify`, `custos/node`,
+ * …), or call `load`, `commit` and `responseHeaders` yourself.
  *
  * @example
  * ```ts
@@ -204,7 +203,8 @@ export class SessionManager<D extends object = SessionData> {
  * });
  *
  * // Framework-free (a Fetch `Request`): one request's session, then the headers to send back.
- * const session = await manager.load({ method: request.method, url: request.url, headers: request.headers, secure: true });
+ * const { method, url, headers } = request;
+ * const session = await manager.load({ method, url, headers, secure: url.startsWith('https:') });
  * session.set('cart', ['book']);
  * await session.commit();
  * const headers = session.responseHeaders(); // [['set-cookie', '__Host-sid=…'], …]

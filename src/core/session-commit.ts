@@ -9,16 +9,19 @@ import { allCurrentJson } from './session-fields.js';
 import { assertCanIssue, mintNextIdentity, type NextIdentity, startAnonymous } from './session-mint.js';
 import type { SessionState } from './session-state.js';
 
-/**
- * The store write path: every write a session makes goes through this file, and this is the
- * only place a store patch is built.
- *
- * - `commit`: the request's changes, as one patch (plus a touch), at the end of the request.
- * - `persistNew`: the first write of a session started by this request (`create`).
- * - `rotate`: an id change: create the new record, then destroy the old one.
- * - `destroyStored`: the session ends (`destroy`).
- * - `updateField`: a compare-and-set patch of one field, for `update`.
- */
+// The store write path: every write a session makes goes through this file, and this is the
+// only place a store patch is built.
+//
+// - `commit`: the request's changes, as one patch (plus a touch), at the end of the request.
+// - `persistNew`: the first write of a session started by this request (`create`).
+// - `rotate`: an id change: create the new record, then destroy the old one (`login`,
+//   `reauthenticate`; `rotateSameIdentity` for `regenerate` and the periodic renewal).
+// - `destroyStored`: the session ends (`destroy`).
+// - `updateField`: a compare-and-set patch of one field, for `update`.
+//
+// In sealed-cookie mode the store here is the request's cookie store, so the same path applies.
+// The manager's own writes (revoke, purge, the per-user cap) are in manager-admin.ts and
+// manager-session-cap.ts.
 
 /**
  * Whether `commit()` has anything to do; false for a read-only request inside the touch window,

@@ -1,11 +1,9 @@
 import { isInternal, openFields } from './record.js';
 import { dropIdentity, type SessionState } from './session-state.js';
 
-/**
- * Field access and dirty tracking. Reads are served from memory: a pending change (`dirty`)
- * wins over the value as loaded (`plain`). Writes only mark a field dirty; commit writes just
- * those (DESIGN decision 4).
- */
+// Field access and dirty tracking. Reads are served from memory: a pending change (`dirty`)
+// wins over the value as loaded (`plain`). Writes only mark a field dirty; commit writes just
+// those (DESIGN decision 4).
 
 /** A field's JSON as the request currently sees it, or undefined when it is absent. */
 export function currentJson(state: SessionState, key: string): string | undefined {

@@ -4,10 +4,8 @@ import { destroyStored, rotate, rotateSameIdentity } from './session-commit.js';
 import { allCurrentJson, currentJson, readField } from './session-fields.js';
 import { dropIdentity, type SessionState } from './session-state.js';
 
-/**
- * Identity changes: who the session belongs to and under which id. Each change is written to the
- * store at once, through session-commit.ts, not at the end of the request.
- */
+// Identity changes: who the session belongs to and under which id. Each change is written to the
+// store at once, through session-commit.ts, not at the end of the request.
 
 export interface LoginOptions<D> {
   /** Anonymous-session keys carried into the new session; everything else is dropped (checklist FIX-01). */

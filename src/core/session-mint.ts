@@ -6,11 +6,9 @@ import { newRecord, sealFields } from './record.js';
 import type { SessionState } from './session-state.js';
 import { mintToken } from './token.js';
 
-/**
- * New session ids, in memory only: the anonymous session a first write starts, and the record
- * an id change (login, renewal…) replaces the old one with. Nothing here touches the store;
- * session-commit.ts writes what is minted here.
- */
+// New session ids, in memory only: the anonymous session a first write starts, and the record
+// an id change (login, renewal…) replaces the old one with. Nothing here touches the store;
+// session-commit.ts writes what is minted here.
 
 /** Why an id changes, carried on the `rotated`/`created` event. */
 export type RotationReason = 'login' | 'reauthenticate' | 'regenerate' | 'renew';

@@ -4,7 +4,7 @@ import { isAuthenticated } from './session-identity.js';
 import type { SessionState } from './session-state.js';
 import { serializeToken } from './token.js';
 
-/** Response rendering: the `Set-Cookie` and other headers a request's session sends back. */
+// Response rendering: the `Set-Cookie` and other headers a request's session sends back.
 
 /** The session cookie's attributes for this configuration (Max-Age aside). */
 export function sessionCookieAttributes(cookie: ResolvedOptions['cookie']): Omit<CookieAttributes, 'maxAge'> {

@@ -22,14 +22,13 @@ import { type ClientContext, type CookieAction, createSessionState, type Session
 export type { AuthInfo, LoginOptions } from './session-identity.js';
 export type { ClientContext } from './session-state.js';
 
+// The class is the public surface only: each concept is a module of functions over the shared
+// `SessionState` — field access (session-fields.ts), identity changes (session-identity.ts),
+// every store write (session-commit.ts), the response headers (session-response.ts).
 /**
  * One request's session. Reads are served from memory; `set`/`delete` are tracked per field and
  * only the changes are written at commit (DESIGN decision 4). Identity changes (`login`,
  * `reauthenticate`, `regenerate`, `destroy`) write to the store at once.
- *
- * The class is the public surface only: each concept lives in its own module over the shared
- * `SessionState` — field access (session-fields.ts), identity changes (session-identity.ts),
- * every store write (session-commit.ts) and the response headers (session-response.ts).
  */
 export class Session<D extends object = SessionData> {
   readonly #state: SessionState;
