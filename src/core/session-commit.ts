@@ -20,8 +20,8 @@ import type { SessionState } from './session-state.js';
 // - `updateField`: a compare-and-set patch of one field, for `update`.
 //
 // In sealed-cookie mode the store here is the request's cookie store, so the same path applies.
-// The manager's own writes (revoke, purge, the per-user cap) are in manager-admin.ts and
-// manager-session-cap.ts.
+// The manager's own writes are elsewhere: an expired record deleted on load (manager-load.ts),
+// revoke and purge (manager-admin.ts), the per-user cap (manager-session-cap.ts).
 
 /**
  * Whether `commit()` has anything to do; false for a read-only request inside the touch window,
