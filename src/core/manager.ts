@@ -98,7 +98,8 @@ export class SessionManager<D extends object = SessionData> {
    * duplicated or expired cookie gives an anonymous session plus an event (decision 8).
    * Only a failing store throws (`STORE_UNAVAILABLE`).
    */
-  async load(request: RequestLike): Promise<Session<D>> {
+  load(request: RequestLike): Promise<Session<D>> {
+    // Not `async`: returning loadSession's promise as is saves the ticks of wrapping it again.
     return loadSession<D>(this.#load, request);
   }
 
