@@ -1,42 +1,24 @@
-import { readCookie } from '../cookie/parse.js';
 import { serializeClearingCookie } from '../cookie/serialize.js';
-import { digestsEqual } from '../crypto/compare.js';
 import { sessionLogHash } from '../crypto/log-hash.js';
-import { randomToken } from '../crypto/random.js';
-import { CustosError } from '../errors.js';
 import { type ResolvedOptions, resolveOptions, type SessionOptions } from '../options.js';
-import { maskToken } from '../protect/csrf-token.js';
-import { issuePreSessionToken, type PreSessionToken, preSessionCheck } from '../protect/presession.js';
-import { type CsrfVerdict, verifyCsrf } from '../protect/verify.js';
+import type { PreSessionToken } from '../protect/presession.js';
+import type { CsrfVerdict } from '../protect/verify.js';
 import type { SessionStore, StoreEvent } from '../stores/contract.js';
 import { isCookieStore } from '../stores/cookie/index.js';
 import { type EventInput, type SessionEvent, safeEmit } from '../vocabulary/events.js';
-import { headerValue, isLoopbackHost, type RequestLike, requestHost } from '../vocabulary/request.js';
-import { warnOnce } from '../vocabulary/warn-once.js';
+import type { RequestLike } from '../vocabulary/request.js';
 import type { SessionData } from './data.js';
-import {
-  checkPageRequest,
-  describeSessions,
-  type PageRequest,
-  pageFromList,
-  type SessionInfo,
-  type SessionPage,
-} from './device-list.js';
+import type { PageRequest, SessionInfo, SessionPage } from './device-list.js';
 import { ProtectionGuards } from './guards.js';
-import { INTERNAL } from './internal-fields.js';
+import * as admin from './manager-admin.js';
 import type { ManagerContext } from './manager-context.js';
-import { isAbsoluteExpired, isIdleExpired } from './policy.js';
-import { openFields } from './record.js';
+import { csrfTokenFor, preSessionCsrfFor, verifyCsrfFor } from './manager-csrf.js';
+import { type LoadContext, loadSession } from './manager-load.js';
+import { makeRoomFor } from './manager-session-cap.js';
 import { SealedCookieMode } from './sealed-cookie-mode.js';
-import { type ClientContext, Session } from './session.js';
+import type { Session } from './session.js';
+import { sessionCookieAttributes } from './session-response.js';
 import { StoreCaller } from './store-call.js';
-import { parseToken, secretVerifier } from './token.js';
-
-/** A user agent summary short enough for a device list. */
-function describeDevice(userAgent: string | undefined): string | undefined {
-  if (!userAgent) return undefined;
-  return userAgent.slice(0, 256);
-}
 
 /**
  * A bounded store that ends a session on its own (an eviction) says so through onEvent. A store
@@ -49,6 +31,9 @@ function listenTo(store: SessionStore, listener: (event: StoreEvent) => void): v
   if (answer instanceof Promise) answer.catch(() => {});
 }
 
+// The class is the public surface; the work sits beside it: loading (manager-load.ts), the CSRF
+// façade (manager-csrf.ts), administration (manager-admin.ts), the per-user cap
+// (manager-session-cap.ts).
 /**
  * The framework-free engine: reads the one cookie, verifies it, loads and checks the record,
  * and hands adapters a `Session` plus the headers to send back.
@@ -58,14 +43,12 @@ export class SessionManager<D extends object = SessionData> {
   readonly store: SessionStore;
   readonly #ctx: ManagerContext;
   readonly #guards: ProtectionGuards;
-  /** Set when the store is `cookieStore()`: sessions live sealed in the cookie (checklist STO-03). */
-  readonly #sealed: SealedCookieMode | null;
-  /** The per-user cap was not configured: the developer hears once when it signs someone out. */
-  readonly #defaultCap: boolean;
+  readonly #load: LoadContext;
 
   constructor(options: SessionOptions) {
     this.options = resolveOptions(options);
-    this.#defaultCap = options.maxSessionsPerUser === undefined;
+    // The per-user cap was not configured: the developer hears once when it signs someone out.
+    const defaultCap = options.maxSessionsPerUser === undefined;
     this.store = this.options.store;
     const { storeTimeout, onEvent, clock } = this.options;
     const caller = new StoreCaller(storeTimeout, onEvent, clock);
@@ -74,14 +57,18 @@ export class SessionManager<D extends object = SessionData> {
       store: this.store,
       call: (operation, work) => caller.call(operation, work),
       emit: (event) => this.emit(event),
-      makeRoomFor: (userId) => this.#makeRoomFor(userId),
+      makeRoomFor: (userId) => makeRoomFor(this.#ctx, userId, defaultCap),
     };
     listenTo(this.store, (event) => this.emit(event));
     this.#guards = new ProtectionGuards(this.options, (event) => this.emit(event));
     this.#guards.warnAtStartup();
-    this.#sealed = isCookieStore(this.store)
-      ? new SealedCookieMode(this.store, this.options, (e) => this.emit(e))
-      : null;
+    this.#load = {
+      ctx: this.#ctx,
+      guards: this.#guards,
+      // Set when the store is `cookieStore()`: sessions live sealed in the cookie (checklist STO-03).
+      sealed: isCookieStore(this.store) ? new SealedCookieMode(this.store, this.options, (e) => this.emit(e)) : null,
+      preSessionCsrf: (request) => this.preSessionCsrf(request),
+    };
   }
 
   /** Sends an event to `onEvent`, stamped with the clock. */
@@ -111,85 +98,9 @@ export class SessionManager<D extends object = SessionData> {
    * duplicated or expired cookie gives an anonymous session plus an event (decision 8).
    * Only a failing store throws (`STORE_UNAVAILABLE`).
    */
-  async load(request: RequestLike): Promise<Session<D>> {
-    const ip = request.remoteAddress;
-    const client: ClientContext = {
-      ip,
-      device: describeDevice(headerValue(request.headers, 'user-agent')),
-      canIssueCookie: request.secure || !this.options.cookie.secure || isLoopbackHost(requestHost(request)),
-      preSessionToken: () => this.preSessionCsrf(request),
-    };
-    this.#guards.checkRequest(request);
-    const ctx = this.#sealed ? this.#sealed.requestContext(this.#ctx).ctx : this.#ctx;
-    const anonymous = (clear: boolean) => new Session<D>(ctx, client, null, clear ? 'clear' : 'none');
-    const { value, count } = readCookie(headerValue(request.headers, 'cookie'), this.options.cookie.name);
-    if (count > 1) {
-      this.emit({ type: 'duplicate-cookie', ip, reason: 'duplicate-cookie-name' });
-      return anonymous(false);
-    }
-    if (value === null) return anonymous(false);
-    if (!client.canIssueCookie) {
-      // Checklist TLS-03: a session cookie arriving over plain HTTP is never honoured.
-      this.emit({ type: 'https-required', ip, reason: 'cookie-over-plain-http' });
-      return anonymous(false);
-    }
-    if (this.#sealed) {
-      const loaded = await this.#sealed.load(value, ctx, ip);
-      if (!loaded.ok) {
-        this.emit(loaded.event);
-        return anonymous(true);
-      }
-      return this.#checked(new Session<D>(ctx, client, { ...loaded, secret: '' }, 'none'), client, anonymous);
-    }
-    const parsed = parseToken(this.options.keyring, value);
-    if (!parsed.ok) {
-      this.emit({ type: 'tampered', ip, reason: parsed.reason });
-      return anonymous(true);
-    }
-    const { id, secret, keyIndex } = parsed.token;
-    const record = await this.#ctx.call('get', () => this.store.get(id));
-    if (!record) {
-      // Checklist TOK-03: an id we do not hold is never adopted.
-      this.emit({ type: 'unknown-id', ip, handle: id });
-      return anonymous(true);
-    }
-    if (!digestsEqual(record.verifier, secretVerifier(secret))) {
-      this.emit({ type: 'tampered', ip, handle: id, reason: 'bad-secret' });
-      return anonymous(true);
-    }
-    const now = this.options.clock();
-    const expired = isAbsoluteExpired(record, now)
-      ? 'expired-absolute'
-      : isIdleExpired(record, this.options, now)
-        ? 'expired-idle'
-        : null;
-    if (expired) {
-      await this.#ctx.call('destroy', () => this.store.destroy(id));
-      this.emit({ type: expired, handle: id, userId: record.userId, ip });
-      return anonymous(true);
-    }
-    const plain = openFields(this.options.keyring, record);
-    if (!plain) {
-      this.emit({ type: 'tampered', handle: id, ip, reason: 'bad-seal' });
-      return anonymous(true);
-    }
-    if (keyIndex > 0) this.emit({ type: 'key-rotated', handle: id, userId: record.userId });
-    const session = new Session<D>(this.#ctx, client, { record, secret, plain, reissue: keyIndex > 0 }, 'none');
-    return this.#checked(session, client, anonymous);
-  }
-
-  /**
-   * Hijack signals on a loaded session (policy `destroy` ends it). Returns the session itself, not
-   * a promise, in the common case: `load` then resolves without the extra ticks a returned
-   * promise costs on every request.
-   */
-  #checked(
-    session: Session<D>,
-    client: ClientContext,
-    anonymous: (clear: boolean) => Session<D>,
-  ): Session<D> | Promise<Session<D>> {
-    if (!this.#guards.checkHijack(session as Session<object>, client)) return session;
-    return session.destroy().then(() => anonymous(true));
+  load(request: RequestLike): Promise<Session<D>> {
+    // Not `async`: returning loadSession's promise as is saves the ticks of wrapping it again.
+    return loadSession<D>(this.#load, request);
   }
 
   /**
@@ -200,34 +111,12 @@ export class SessionManager<D extends object = SessionData> {
    * response headers, in every adapter.
    */
   csrfToken(session: Session<D>): string {
-    if (session.handle === null && session.internalGet(INTERNAL.csrf) === undefined)
-      return session.preSessionFormToken();
-    let secret = session.internalGet(INTERNAL.csrf);
-    if (typeof secret !== 'string') {
-      secret = randomToken(32);
-      session.internalSet(INTERNAL.csrf, secret);
-    }
-    return maskToken(secret as string);
+    return csrfTokenFor(session);
   }
 
   /** The CSRF decision for an unsafe request; `submitted` is the form field, if the adapter parsed one. */
   verifyCsrf(request: RequestLike, session: Session<D>, submitted?: string): CsrfVerdict {
-    const { keyring, cookie } = this.options;
-    const secret = session.internalGet(INTERNAL.csrf);
-    const verdict = verifyCsrf(
-      request,
-      {
-        handle: session.handle ?? undefined,
-        userId: session.userId,
-        secret: typeof secret === 'string' ? secret : undefined,
-      },
-      submitted,
-      this.options.protect,
-      (event) => this.emit(event),
-      preSessionCheck(keyring, cookie.secure, request),
-    );
-    if (!verdict.ok) session.discardActivity();
-    return verdict;
+    return verifyCsrfFor(this.options, (event) => this.emit(event), request, session, submitted);
   }
 
   /**
@@ -236,7 +125,7 @@ export class SessionManager<D extends object = SessionData> {
    * (checklist FIX-04, CSRF-04). Add `setCookie` (when not null) to the response.
    */
   preSessionCsrf(request: RequestLike): PreSessionToken {
-    return issuePreSessionToken(this.options.keyring, this.options.cookie.secure, request);
+    return preSessionCsrfFor(this.options, request);
   }
 
   /** Unknown or forged session ids seen from `ip` in the current window (checklist BF-07). */
@@ -247,19 +136,12 @@ export class SessionManager<D extends object = SessionData> {
   /** The clearing `Set-Cookie` for this configuration (checklist CK-07). */
   clearingCookie(): string {
     const { cookie } = this.options;
-    return serializeClearingCookie(cookie.name, {
-      path: cookie.path,
-      domain: cookie.domain,
-      secure: cookie.secure,
-      httpOnly: true,
-      sameSite: cookie.sameSite === 'strict' ? 'Strict' : 'Lax',
-    });
+    return serializeClearingCookie(cookie.name, sessionCookieAttributes(cookie));
   }
 
   /** A user's live sessions for a "your devices" page, newest first (all of them: see `listSessionsPage`). */
   async listSessions(userId: string, currentHandle?: string | null): Promise<SessionInfo[]> {
-    const records = await this.#ctx.call('listByUser', () => this.store.listByUser(userId));
-    return describeSessions(records, this.options, currentHandle).sort((a, b) => b.createdAt - a.createdAt);
+    return admin.listSessions(this.#ctx, userId, currentHandle);
   }
 
   /**
@@ -269,12 +151,7 @@ export class SessionManager<D extends object = SessionData> {
    * returned is `INVALID_INPUT` (400), never a store outage.
    */
   async listSessionsPage(userId: string, request: PageRequest = {}): Promise<SessionPage> {
-    const { limit, after } = checkPageRequest(request);
-    const store = this.store;
-    const page = await this.#ctx.call('listByUser', () =>
-      store.listByUserPage ? store.listByUserPage(userId, { limit, after }) : pageFromList(store, userId, limit, after),
-    );
-    return { sessions: describeSessions(page.records, this.options, request.current), next: page.next };
+    return admin.listSessionsPage(this.#ctx, userId, request);
   }
 
   /**
@@ -282,75 +159,27 @@ export class SessionManager<D extends object = SessionData> {
    * (so a user can never revoke someone else's session by guessing a handle).
    */
   async revoke(handle: string, options: { userId?: string } = {}): Promise<boolean> {
-    if (typeof handle !== 'string' || handle.length === 0 || handle.length > 64) return false;
-    const record = await this.#ctx.call('get', () => this.store.get(handle));
-    if (!record) return false;
-    if (options.userId !== undefined && record.userId !== options.userId) return false;
-    await this.#ctx.call('destroy', () => this.store.destroy(handle));
-    this.emit({ type: 'revoked', handle, userId: record.userId, count: 1 });
-    return true;
+    return admin.revoke(this.#ctx, handle, options.userId);
   }
 
   /** Ends every session of a user, except the listed handles ("sign out my other devices"). */
   async revokeUser(userId: string, options: { except?: readonly (string | null | undefined)[] } = {}): Promise<number> {
-    const except = (options.except ?? []).filter((h): h is string => typeof h === 'string');
-    const count = await this.#ctx.call('destroyByUser', () => this.store.destroyByUser(userId, except));
-    this.emit({ type: 'revoked', userId, count, reason: except.length > 0 ? 'other-sessions' : 'all-user-sessions' });
-    return count;
+    return admin.revokeUser(this.#ctx, userId, options.except ?? []);
   }
 
   /** Ends every session of every user at once, without scanning (global epoch). */
   async revokeAll(): Promise<void> {
-    await this.#ctx.call('revokeAll', () => this.store.revokeAll());
-    this.emit({ type: 'revoked', reason: 'all-sessions' });
+    return admin.revokeAll(this.#ctx);
   }
 
   /** Deletes expired records in batches; returns how many went. */
   async purgeExpired(options: { batchSize?: number; maxBatches?: number } = {}): Promise<number> {
-    const batch = options.batchSize ?? 1000;
-    let total = 0;
-    for (let i = 0; i < (options.maxBatches ?? Number.POSITIVE_INFINITY); i++) {
-      const removed = await this.#ctx.call('purgeExpired', () => this.store.purgeExpired(this.options.clock(), batch));
-      total += removed;
-      if (removed < batch) break;
-    }
-    return total;
+    return admin.purgeExpired(this.#ctx, options.batchSize ?? 1000, options.maxBatches ?? Number.POSITIVE_INFINITY);
   }
 
   /** Whether the store answers in time (for `/healthz`). */
   async isHealthy(): Promise<boolean> {
-    try {
-      await this.#ctx.call('ping', () =>
-        this.store.ping ? this.store.ping() : this.store.get('health-check').then(() => undefined),
-      );
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  async #makeRoomFor(userId: string): Promise<void> {
-    const max = this.options.maxSessionsPerUser;
-    if (max === Number.POSITIVE_INFINITY) return;
-    const live = await this.listSessions(userId);
-    if (live.length < max) return;
-    if (this.options.onMaxSessions === 'refuse') {
-      throw new CustosError(
-        'TOO_MANY_SESSIONS',
-        `this account already has ${max} active sessions; sign out elsewhere first`,
-      );
-    }
-    const oldest = [...live].sort((a, b) => a.lastSeenAt - b.lastSeenAt).slice(0, live.length - max + 1);
-    for (const info of oldest) {
-      await this.#ctx.call('destroy', () => this.store.destroy(info.handle));
-      this.emit({ type: 'revoked', handle: info.handle, userId, reason: 'max-sessions', count: 1 });
-    }
-    if (this.#defaultCap) {
-      warnOnce(
-        'max-sessions-per-user-default',
-        `a user reached the default cap of ${max} sessions and the least recently used was signed out; set maxSessionsPerUser (Infinity turns the cap off) or onMaxSessions: 'refuse'.`,
-      );
-    }
+    return admin.isHealthy(this.#ctx);
   }
 
   async close(): Promise<void> {
@@ -358,7 +187,30 @@ export class SessionManager<D extends object = SessionData> {
   }
 }
 
-/** Creates the session manager. Every option is checked here, so mistakes fail at startup. */
+/**
+ * Creates the session manager. Every option is checked here, so mistakes fail at startup:
+ * a missing or short secret or an unsafe cookie setting throws a `CustosError` that says what
+ * to change. Hand the manager to an adapter (`custos/express`, `custos/fastify`, `custos/node`,
+ * …), or call `load`, `commit` and `responseHeaders` yourself.
+ *
+ * @example
+ * ```ts
+ * import { createSessions } from 'custos';
+ * import { sqliteStore } from 'custos/stores/sqlite';
+ *
+ * const manager = createSessions<{ cart: string[] }>({
+ *   secrets: [process.env.SESSION_SECRET!],
+ *   store: sqliteStore({ path: 'sessions.db' }),
+ * });
+ *
+ * // Framework-free (a Fetch `Request`): one request's session, then the headers to send back.
+ * const { method, url, headers } = request;
+ * const session = await manager.load({ method, url, headers, secure: url.startsWith('https:') });
+ * session.set('cart', ['book']);
+ * await session.commit();
+ * const headers = session.responseHeaders(); // [['set-cookie', '__Host-sid=…'], …]
+ * ```
+ */
 export function createSessions<D extends object = SessionData>(options: SessionOptions): SessionManager<D> {
   return new SessionManager<D>(options);
 }
