@@ -145,17 +145,7 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
         const loopbackRequest = isLoopbackHost(requestHost(like));
         const hooks = { absoluteTimeout, warn, secureRequest: like.secure, loopbackRequest };
         const state = new RequestState(native, forRequest, request, clock, sawLegacy, hooks);
-        request.sessionStore = storeView;
-        request.session = state.session;
-        // express-session gives every request an id at once. custos mints one only when the
-        // session is first stored, so until then a per-request placeholder keeps this a string.
-        let placeholder: string | undefined;
-        Object.defineProperty(request, 'sessionID', {
-          get: () => state.handle ?? (placeholder ??= randomToken(16)),
-          configurable: true,
-          enumerable: true,
-        });
-        commitOnEndRefusingLateHeaders(res, state);
+        attach(request, res, state, storeView);
         nextSafely(next, res);
       },
       (error: unknown) => {
@@ -176,15 +166,7 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
         const loopbackRequest = isLoopbackHost(requestHost(like));
         const hooks = { absoluteTimeout, warn, secureRequest: like.secure, loopbackRequest };
         const state = new RollingState(ctx, request, hooks, start);
-        request.sessionStore = settings.appStore;
-        request.session = state.session;
-        let placeholder: string | undefined;
-        Object.defineProperty(request, 'sessionID', {
-          get: () => state.handle ?? (placeholder ??= randomToken(16)),
-          configurable: true,
-          enumerable: true,
-        });
-        commitOnEndRefusingLateHeaders(res, state);
+        attach(request, res, state, settings.appStore);
         nextSafely(next, res);
       },
       (error: unknown) => {
@@ -194,6 +176,28 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
   };
   Object.defineProperty(middleware, 'manager', { value: manager, enumerable: true });
   return middleware;
+}
+
+/**
+ * What express-session puts on a request: `req.session`, `req.sessionStore`, and `req.sessionID`,
+ * a string at once. custos mints an id only when the session is first stored, so until then a
+ * per-request placeholder keeps it a string. The commit runs before the response ends.
+ */
+function attach(
+  request: ExpressLikeRequest,
+  res: ServerResponse,
+  state: RequestState | RollingState,
+  store: unknown,
+): void {
+  request.sessionStore = store as ExpressLikeRequest['sessionStore'];
+  request.session = state.session;
+  let placeholder: string | undefined;
+  Object.defineProperty(request, 'sessionID', {
+    get: () => state.handle ?? (placeholder ??= randomToken(16)),
+    configurable: true,
+    enumerable: true,
+  });
+  commitOnEndRefusingLateHeaders(res, state);
 }
 
 session.Store = Store;
