@@ -2,6 +2,7 @@ import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
 import { toTrustPredicate } from '../protect/proxy-trust.js';
 import { CSRF_VARY, isUnsafeMethod } from '../protect/verify.js';
+import type { RequestLike } from '../vocabulary/request.js';
 import { failureAnswer, failureResponse, genericSessionFailure } from './error-body.js';
 import { type AdapterOptions, requestLikeOf, toRequestLike } from './fetch-request.js';
 import { withVary } from './vary.js';
@@ -47,17 +48,39 @@ export function sessions<D extends object, A extends unknown[] = []>(
   // Checks `trustedProxies` now, so a bad entry fails at startup rather than on a request.
   toTrustPredicate(options.trustedProxies);
   return async function sessionHandler(request: Request, ...rest: A): Promise<Response> {
-    try {
-      const session = await manager.load(requestLikeOf(request, rest, options));
-      const response = await handler(request, session, ...rest);
-      await session.commit();
-      return withSessionHeaders(response, session.responseHeaders());
-    } catch (error) {
-      const answer = sessionErrorResponse(error);
-      if (answer) return answer;
-      throw error;
-    }
+    return respondWithSession(manager, requestLikeOf(request, rest, options), (session) =>
+      handler(request, session, ...rest),
+    );
   };
+}
+
+/**
+ * One request of a `Request`/`Response` handler: load, run, commit, add the session's headers;
+ * a session failure becomes its generic answer, anything else is the app's to handle.
+ * Shared by `sessions` and custos/next's route handlers; use it when your runtime hands you a
+ * request description rather than a `Request` (`sessions` covers the usual case).
+ *
+ * @example
+ * const answer = await respondWithSession(manager, toRequestLike(request), async (session) => {
+ *   session.set('visits', (session.get('visits') ?? 0) + 1);
+ *   return new Response('ok');
+ * });
+ */
+export async function respondWithSession<D extends object>(
+  manager: SessionManager<D>,
+  request: RequestLike,
+  run: (session: Session<D>) => Response | Promise<Response>,
+): Promise<Response> {
+  try {
+    const session = await manager.load(request);
+    const response = await run(session);
+    await session.commit();
+    return withSessionHeaders(response, session.responseHeaders());
+  } catch (error) {
+    const answer = sessionErrorResponse(error);
+    if (answer) return answer;
+    throw error;
+  }
 }
 
 /** Lower-level form of `sessions`: load, then `finish(response)` commits and adds the headers. */

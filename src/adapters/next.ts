@@ -4,7 +4,7 @@ import type { Session } from '../core/session.js';
 import { CustosError } from '../errors.js';
 import type { RequestLike } from '../vocabulary/request.js';
 import { warnOnce } from '../vocabulary/warn-once.js';
-import { sessionErrorResponse, withSessionHeaders } from './fetch.js';
+import { respondWithSession } from './fetch.js';
 
 /** What `await headers()` from `next/headers` gives (typed by shape: custos does not import next). */
 export interface NextHeaders {
@@ -82,17 +82,10 @@ export function withSessions<D extends object, A extends unknown[] = []>(
   options: NextSessionOptions = {},
 ): (request: Request, ...rest: A) => Promise<Response> {
   return async function nextRouteHandler(request: Request, ...rest: A): Promise<Response> {
-    try {
-      const host = request.headers.get('host') ?? new URL(request.url).host;
-      const session = await manager.load(describeRequest(request.headers, request.method, host, options));
-      const response = await handler(request, session, ...rest);
-      await session.commit();
-      return withSessionHeaders(response, session.responseHeaders());
-    } catch (error) {
-      const answer = sessionErrorResponse(error);
-      if (answer) return answer;
-      throw error;
-    }
+    const host = request.headers.get('host') ?? new URL(request.url).host;
+    return respondWithSession(manager, describeRequest(request.headers, request.method, host, options), (session) =>
+      handler(request, session, ...rest),
+    );
   };
 }
 
