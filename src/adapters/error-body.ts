@@ -19,7 +19,7 @@ export function genericSessionFailure(error: unknown): FailureAnswer | null {
 export function failureResponse(answer: FailureAnswer): Response {
   return new Response(answer.body === '' ? null : answer.body, {
     status: answer.status,
-    headers: answer.headers.map(([name, value]) => [name, value]),
+    headers: answer.headers.map(([name, value]): [string, string] => [name, value]),
   });
 }
 

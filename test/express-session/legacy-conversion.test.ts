@@ -1,70 +1,27 @@
-import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
-import RedisStore from 'connect-redis';
 import expressSession from 'express-session';
-import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import custosSession, { type ExpressSessionStore } from '../../src/adapters/express-session/index.js';
 import { signature } from '../../src/adapters/express-session/legacy-cookie.js';
 import type { SessionEvent } from '../../src/vocabulary/events.js';
 import { manualClock } from '../helpers/clock.js';
-import { dropSchema, testPool, uniqueSchema } from '../helpers/postgres.js';
-import { dropKeysUnder } from '../helpers/redis-keys.js';
 import { browser } from './helpers/client.js';
 import { Jar } from './helpers/jar.js';
+import { legacyId, legacyStores, storedRecord } from './helpers/legacy-stores.js';
 import { passportApp } from './helpers/passport-app.js';
 import { README_SECRET, readmeApp, type SessionFactory } from './helpers/readme-app.js';
 
-type PgStoreClass = new (options: Record<string, unknown>) => ExpressSessionStore;
-const connectPgSimple = createRequire(import.meta.url)('connect-pg-simple') as (session: unknown) => PgStoreClass;
-
 const legacy = expressSession as unknown as SessionFactory;
 const custos = custosSession as unknown as SessionFactory;
-const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-const redisPrefix = `custos-es-convert:${randomBytes(6).toString('hex')}:`;
-const pool = testPool();
-const schema = uniqueSchema('es_convert');
-// connect-pg-simple names its index IDX_session_expire, so each store gets its own schema.
 const NAMES = ['passport', 'readme'];
-const schemaFor = (name: string) => `${schema}_${name}`;
+const { backends, setup, teardown } = legacyStores('convert', NAMES);
+const stored = storedRecord;
 
-beforeAll(async () => {
-  for (const name of NAMES) await pool.query(`CREATE SCHEMA "${schemaFor(name)}"`);
-});
+beforeAll(setup);
 
 afterAll(async () => {
-  await dropKeysUnder(redis, redisPrefix);
-  await redis.quit();
-  for (const name of NAMES) await dropSchema(pool, schemaFor(name));
-  await pool.end();
+  await teardown();
 });
-
-const stored = (store: ExpressSessionStore, sid: string) =>
-  new Promise<unknown>((resolve, reject) => store.get(sid, (e, s) => (e ? reject(e) : resolve(s ?? null))));
-
-/** The id inside an express-session cookie value (`s%3A<id>.<sig>`). */
-const legacyId = (value: string | undefined) => /^s:([^.]+)\./.exec(decodeURIComponent(value ?? ''))?.[1] ?? '';
-
-const backends: Array<{ label: string; make: (name: string) => ExpressSessionStore }> = [
-  { label: "express-session's MemoryStore, shared", make: () => new expressSession.MemoryStore() as never },
-  {
-    label: 'connect-redis 7 on real Redis (ioredis)',
-    make: (name) => new RedisStore({ client: redis, prefix: `${redisPrefix}${name}:` }) as never,
-  },
-  {
-    label: 'connect-pg-simple 10 on real PostgreSQL',
-    make: (name) => {
-      const PgStore = connectPgSimple(expressSession);
-      return new PgStore({
-        pool,
-        schemaName: schemaFor(name),
-        createTableIfMissing: true,
-        pruneSessionInterval: false,
-      });
-    },
-  },
-];
 
 describe.each(backends)('switching express-session → custos/express-session on $label', (backend) => {
   it('keeps a passport user signed in, with their cart; the old id dies; one event', async () => {

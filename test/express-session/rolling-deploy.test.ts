@@ -1,31 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import RedisStore from 'connect-redis';
 import type { Express } from 'express';
 import expressSession from 'express-session';
-import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import custosSession, { type ExpressSessionStore } from '../../src/adapters/express-session/index.js';
 import type { SessionEvent } from '../../src/vocabulary/events.js';
 import { manualClock } from '../helpers/clock.js';
-import { dropSchema, testPool, uniqueSchema } from '../helpers/postgres.js';
-import { dropKeysUnder } from '../helpers/redis-keys.js';
 import { Jar } from './helpers/jar.js';
+import { legacyId, legacyStores, storedRecord } from './helpers/legacy-stores.js';
 import { passportApp } from './helpers/passport-app.js';
 import type { SessionFactory } from './helpers/readme-app.js';
 
 const legacy = expressSession as unknown as SessionFactory;
 const custos = custosSession as unknown as SessionFactory;
-const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-const redisPrefix = `custos-es-rolling:${randomBytes(6).toString('hex')}:`;
 const servers: Server[] = [];
-type PgStoreClass = new (options: Record<string, unknown>) => ExpressSessionStore;
-const connectPgSimple = createRequire(import.meta.url)('connect-pg-simple') as (session: unknown) => PgStoreClass;
-const pool = testPool();
-const schema = uniqueSchema('es_rolling');
-// connect-pg-simple names its index IDX_session_expire, so each store gets its own schema.
 const PG_STORES = [
   'alternate',
   'logout-old-rolling',
@@ -35,20 +23,16 @@ const PG_STORES = [
   'rollback-parallel',
   'off',
 ];
-const schemaFor = (name: string) => `${schema}_${name}`;
+const { backends, setup, teardown } = legacyStores('rolling', PG_STORES);
+const stored = storedRecord;
 
-beforeAll(async () => {
-  for (const name of PG_STORES) await pool.query(`CREATE SCHEMA "${schemaFor(name)}"`);
-});
+beforeAll(setup);
 // Passes through: only counts what reaches the console (the once-per-process warning).
 const emitted = vi.spyOn(process, 'emitWarning');
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((done) => s.close(done))));
-  await dropKeysUnder(redis, redisPrefix);
-  await redis.quit();
-  for (const name of PG_STORES) await dropSchema(pool, schemaFor(name));
-  await pool.end();
+  await teardown();
 });
 
 /** A real HTTP server on a loopback port for one app (one "instance" of the deploy). */
@@ -72,33 +56,6 @@ function browserOf(jar = new Jar()) {
       done(await request(at).post(path).set('cookie', jar.header()).type('form').send(form)),
   };
 }
-
-const stored = (store: ExpressSessionStore, sid: string) =>
-  new Promise<unknown>((resolve, reject) => store.get(sid, (e, s) => (e ? reject(e) : resolve(s ?? null))));
-
-/** The id inside an express-session cookie value (`s%3A<id>.<sig>`); '' for any other value. */
-const legacyId = (value: string | undefined) => /^s:([^.]+)\./.exec(decodeURIComponent(value ?? ''))?.[1] ?? '';
-
-const backends: Array<{ label: string; make: (name: string) => ExpressSessionStore }> = [
-  { label: "express-session's MemoryStore, shared in-process", make: () => new expressSession.MemoryStore() as never },
-  {
-    label: 'connect-redis 7 on real Redis',
-    make: (name) => new RedisStore({ client: redis, prefix: `${redisPrefix}${name}:` }) as never,
-  },
-  {
-    label: 'connect-pg-simple 10 on real PostgreSQL',
-    // Built from express-session, as the old instances build it; the custos instances share it.
-    make: (name) => {
-      const PgStore = connectPgSimple(expressSession);
-      return new PgStore({
-        pool,
-        schemaName: schemaFor(name),
-        createTableIfMissing: true,
-        pruneSessionInterval: false,
-      });
-    },
-  },
-];
 
 /** The three kinds of instance a deploy goes through, all on one store. */
 async function fleet(store: ExpressSessionStore, custosOptions: Record<string, unknown> = {}) {

@@ -136,7 +136,9 @@ class ForeignSessionStore implements SessionStore {
           return this.#applyBatch(id, batch);
         })
         .then(
-          (results) => batch.forEach((queued, i) => queued.resolve(results[i] as PatchResult)),
+          (results) => {
+            for (const [i, queued] of batch.entries()) queued.resolve(results[i] as PatchResult);
+          },
           (error: unknown) => {
             for (const queued of batch) queued.reject(error);
           },
