@@ -245,13 +245,13 @@ describe('postgres store: migrations and options', () => {
       const a = postgresStore({ pool, schema: concurrentSchema });
       const b = postgresStore({ pool: other, schema: concurrentSchema });
       const applied = await Promise.all([a.migrate(), b.migrate(), a.migrate()]);
-      expect(applied.flat()).toEqual([1]);
+      expect(applied.flat()).toEqual([1, 2]);
       expect(await b.migrate()).toEqual([]);
       const record = makeRecord();
       expect(await a.create(record)).toBe(true);
       expect(await b.get(record.id)).toEqual(record);
       const { rows } = await pool.query(`SELECT version FROM "${concurrentSchema}".custos_sessions_migrations`);
-      expect(rows).toEqual([{ version: 1 }]);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
     } finally {
       await dropSchema(pool, concurrentSchema);
       await other.end();

@@ -1,5 +1,6 @@
 import { CustosError } from '../../errors.js';
-import type { PatchResult, SessionPatch, SessionStore, StoredSession } from '../contract.js';
+import type { PatchResult, SessionPatch, SessionStore, StoredSession, UserPage } from '../contract.js';
+import { cursorAfter, parseCursor } from '../page-cursor.js';
 import { applyPatch, patchConflicts } from '../patch.js';
 import { retryingDeadlocks } from './deadlock.js';
 import { guarded, storeError } from './errors.js';
@@ -8,7 +9,7 @@ import { migrate } from './migrate.js';
 import { affectedRows, type MysqlPoolLike, rowsOf, type SqlValue } from './pool.js';
 import { fieldsJson, idText, parseFields, recordValues, rowToSession } from './rows.js';
 import { buildSql, type StoreSql } from './sql.js';
-import { padToPowerOfTwo, powerOfTwoRuns } from './statement-shapes.js';
+import { padToPowerOfTwo, powerOfTwoAtLeast, powerOfTwoRuns } from './statement-shapes.js';
 import { inTransaction } from './transaction.js';
 
 export { LATEST_SCHEMA_VERSION } from './migrate.js';
@@ -44,9 +45,9 @@ function onlyMovesTimestamps(patch: SessionPatch): boolean {
   return none(patch.set) && none(patch.expect) && (patch.unset?.length ?? 0) === 0;
 }
 
-function assertLimit(limit: number): number {
+function assertLimit(limit: number, method = 'purgeExpired'): number {
   if (!Number.isInteger(limit) || limit < 1) {
-    throw new CustosError('INVALID_OPTION', 'mysqlStore: purgeExpired `limit` must be a positive integer');
+    throw new CustosError('INVALID_OPTION', `mysqlStore: ${method} \`limit\` must be a positive integer`);
   }
   return limit;
 }
@@ -170,6 +171,26 @@ export class MysqlStore implements SessionStore {
 
   async listByUser(userId: string): Promise<StoredSession[]> {
     return rowsOf(await this.run(this.sql.listByUser, [userId])).map(rowToSession);
+  }
+
+  /** One page of a user's sessions from the page index: `limit` rows read, whatever the total. */
+  async listByUserPage(
+    userId: string,
+    page: { readonly limit: number; readonly after: string | null },
+  ): Promise<UserPage> {
+    assertLimit(page.limit, 'listByUserPage');
+    // One more row than the page tells whether another page follows; rounded up to a power of
+    // two so the LIMIT spliced into the statement takes a handful of shapes (statement-shapes.ts).
+    const fetch = powerOfTwoAtLeast(page.limit + 1);
+    const cursor = page.after === null ? null : parseCursor(page.after);
+    const rows = rowsOf(
+      cursor
+        ? await this.run(this.sql.nextUserPage(fetch), [userId, cursor.key, cursor.key, cursor.id])
+        : await this.run(this.sql.firstUserPage(fetch), [userId]),
+    );
+    const records = rows.slice(0, page.limit).map(rowToSession);
+    const last = records.at(-1);
+    return { records, next: rows.length > page.limit && last ? cursorAfter(last.createdAt, last) : null };
   }
 
   async destroyByUser(userId: string, except: readonly string[] = []): Promise<number> {

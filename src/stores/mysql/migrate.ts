@@ -36,7 +36,14 @@ const MIGRATIONS: readonly ((t: TableNames) => string[])[] = [
     ) ENGINE=InnoDB`,
     `INSERT INTO ${t.epoch} (singleton, epoch) VALUES (1, 0) ON DUPLICATE KEY UPDATE epoch = epoch`,
   ],
+  // A devices page reads one page of a user's sessions in index order (newest sign-in first,
+  // scanned backwards): its cost is the page size, not the user's total. MySQL 8 has no
+  // CREATE INDEX IF NOT EXISTS; a rerun finds the key and moves on (see DUPLICATE_KEY_NAME).
+  (t) => [`ALTER TABLE ${t.sessions} ADD KEY \`${t.table}_user_page_idx\` (user_id, created_at, id)`],
 ];
+
+/** ER_DUP_KEYNAME: the index a step adds is already there (the step ran before it was recorded). */
+const DUPLICATE_KEY_NAME = 1061;
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -76,7 +83,11 @@ export async function migrate(pool: MysqlPoolLike, t: TableNames): Promise<numbe
     const current = Number(rows[0]?.version ?? 0);
     const applied: number[] = [];
     for (let version = current + 1; version <= MIGRATIONS.length; version++) {
-      for (const statement of MIGRATIONS[version - 1]!(t)) await connection.query(statement);
+      for (const statement of MIGRATIONS[version - 1]!(t)) {
+        await connection.query(statement).catch((error: { errno?: unknown }) => {
+          if (error?.errno !== DUPLICATE_KEY_NAME) throw error;
+        });
+      }
       await connection.query(`INSERT INTO ${t.migrations} (version) VALUES (?)`, [version]);
       applied.push(version);
     }

@@ -15,6 +15,8 @@ export interface StoreSql {
   readonly writePatch: string;
   readonly destroy: string;
   readonly listByUser: string;
+  firstUserPage(limit: number): string;
+  nextUserPage(limit: number): string;
   destroyLiveOfUser(except: number): string;
   readonly destroyRevokedOfUser: string;
   readonly revokeAll: string;
@@ -62,6 +64,16 @@ export function buildSql(t: TableNames): StoreSql {
     destroy: `DELETE FROM ${t.sessions} WHERE id = ?`,
 
     listByUser: `SELECT ${COLUMNS} FROM ${t.sessions} WHERE user_id = ? AND ${live} ORDER BY created_at, id`,
+
+    // Keyset paging over the (user_id, created_at, id) index: newest sign-in first, ties by id
+    // (byte order: ids are VARBINARY). Binds: user, then the cursor's sign-in time twice and id.
+    firstUserPage: (limit) =>
+      `SELECT ${COLUMNS} FROM ${t.sessions} WHERE user_id = ? AND ${live}
+      ORDER BY created_at DESC, id DESC LIMIT ${limit}`,
+    nextUserPage: (limit) =>
+      `SELECT ${COLUMNS} FROM ${t.sessions}
+      WHERE user_id = ? AND (created_at < ? OR (created_at = ? AND id < ?)) AND ${live}
+      ORDER BY created_at DESC, id DESC LIMIT ${limit}`,
 
     // Only live rows count as removed sessions; revoked rows of the user are garbage removed next.
     destroyLiveOfUser: (except) =>

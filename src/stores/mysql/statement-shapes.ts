@@ -27,3 +27,8 @@ export function padToPowerOfTwo<T>(items: readonly T[]): T[] {
   const size = 2 ** Math.ceil(Math.log2(items.length));
   return [...items, ...Array.from({ length: size - items.length }, () => items[items.length - 1]!)];
 }
+
+/** The power of two at or above `n` (n ≥ 1): a LIMIT spliced into a statement takes few shapes. */
+export function powerOfTwoAtLeast(n: number): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+}

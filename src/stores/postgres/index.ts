@@ -1,6 +1,7 @@
 import { CustosError } from '../../errors.js';
-import type { PatchResult, SessionPatch, SessionStore, StoredSession } from '../contract.js';
+import type { PatchResult, SessionPatch, SessionStore, StoredSession, UserPage } from '../contract.js';
 import { isStoredSession } from '../contract.js';
+import { cursorAfter, parseCursor } from '../page-cursor.js';
 import { assertIdentifier, type TableNames, tableNames } from './identifiers.js';
 import { classifyInputErrors } from './input-errors.js';
 import { migrate } from './migrate.js';
@@ -102,6 +103,20 @@ export class PostgresStore implements SessionStore {
   async listByUser(userId: string): Promise<StoredSession[]> {
     const { rows } = await this.pool.query(this.sql.listByUser, [userId]);
     return rows.map(rowToSession);
+  }
+
+  /** One page of a user's sessions from the page index: `limit` rows read, whatever the total. */
+  async listByUserPage(
+    userId: string,
+    page: { readonly limit: number; readonly after: string | null },
+  ): Promise<UserPage> {
+    const cursor = page.after === null ? null : parseCursor(page.after);
+    const { rows } = cursor
+      ? await this.pool.query(this.sql.nextUserPage, [userId, page.limit + 1, cursor.key, cursor.id])
+      : await this.pool.query(this.sql.firstUserPage, [userId, page.limit + 1]);
+    const records = rows.slice(0, page.limit).map(rowToSession);
+    const last = records.at(-1);
+    return { records, next: rows.length > page.limit && last ? cursorAfter(last.createdAt, last) : null };
   }
 
   async destroyByUser(userId: string, except: readonly string[] = []): Promise<number> {

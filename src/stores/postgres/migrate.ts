@@ -33,6 +33,11 @@ const MIGRATIONS: readonly ((t: TableNames) => string[])[] = [
     )`,
     `INSERT INTO ${t.epoch} (singleton, epoch) VALUES (true, 0)`,
   ],
+  // A devices page reads one page of a user's sessions in index order (newest sign-in first):
+  // its cost is the page size, not the user's total.
+  (t) => [
+    `CREATE INDEX IF NOT EXISTS "${t.indexPrefix}_user_page_idx" ON ${t.sessions} (user_id, created_at DESC, id DESC)`,
+  ],
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -10,6 +10,8 @@ export interface StoreSql {
   readonly patch: string;
   readonly destroy: string;
   readonly listByUser: string;
+  readonly firstUserPage: string;
+  readonly nextUserPage: string;
   readonly destroyByUser: string;
   readonly revokeAll: string;
   readonly purgeExpired: string;
@@ -71,6 +73,14 @@ export function buildSql(t: TableNames): StoreSql {
     destroy: `DELETE FROM ${t.sessions} WHERE id = $1`,
 
     listByUser: `SELECT ${COLUMNS} FROM ${t.sessions} WHERE user_id = $1 AND ${live} ORDER BY created_at, id`,
+
+    // Keyset paging over the (user_id, created_at, id) index: newest sign-in first, ties by id.
+    // $2 = rows to read; $3, $4 = the cursor's sign-in time and id.
+    firstUserPage: `SELECT ${COLUMNS} FROM ${t.sessions} WHERE user_id = $1 AND ${live}
+      ORDER BY created_at DESC, id DESC LIMIT $2`,
+    nextUserPage: `SELECT ${COLUMNS} FROM ${t.sessions}
+      WHERE user_id = $1 AND (created_at, id) < ($3::bigint, $4::text) AND ${live}
+      ORDER BY created_at DESC, id DESC LIMIT $2`,
 
     // Revoked rows are deleted too (they are garbage) but only live ones count as removed sessions.
     destroyByUser: `WITH removed AS (

@@ -1,7 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { CustosError } from '../../errors.js';
-import type { PatchResult, SessionPatch, SessionStore, StoredSession } from '../contract.js';
+import type { PatchResult, SessionPatch, SessionStore, StoredSession, UserPage } from '../contract.js';
 import { isStoredSession } from '../contract.js';
+import { cursorAfter, parseCursor } from '../page-cursor.js';
 import { patchConflicts } from '../patch.js';
 import { openDatabase } from './open.js';
 import { decodeFields, mergeParams, rowParams, rowToRecord, type SessionRow } from './row.js';
@@ -121,6 +122,22 @@ export class SqliteStore implements SessionStore {
 
   async listByUser(userId: string): Promise<StoredSession[]> {
     return (this.statements.listByUser.all(userId) as SessionRow[]).map(rowToRecord);
+  }
+
+  /** One page of a user's sessions from the page index: `limit` rows read, whatever the total. */
+  async listByUserPage(
+    userId: string,
+    page: { readonly limit: number; readonly after: string | null },
+  ): Promise<UserPage> {
+    const params = { user_id: userId, limit: page.limit + 1 };
+    const rows = (
+      page.after === null
+        ? this.statements.firstUserPage.all(params)
+        : this.statements.nextUserPage.all({ ...params, ...parseCursor(page.after) })
+    ) as SessionRow[];
+    const records = rows.slice(0, page.limit).map(rowToRecord);
+    const last = records.at(-1);
+    return { records, next: rows.length > page.limit && last ? cursorAfter(last.createdAt, last) : null };
   }
 
   async destroyByUser(userId: string, except: readonly string[] = []): Promise<number> {

@@ -28,6 +28,12 @@ const migrations: ReadonlyArray<(t: SqliteTables) => string> = [
     CREATE INDEX ${t.sessions}_expires_at ON ${t.sessions} (expires_at);
     INSERT INTO ${t.meta} (key, value) VALUES ('epoch', 0);
   `,
+  // A devices page reads one page of a user's sessions in index order (newest sign-in first):
+  // its cost is the page size, not the user's total.
+  (t) => `
+    CREATE INDEX ${t.sessions}_user_page ON ${t.sessions} (user_id, created_at DESC, id DESC)
+      WHERE user_id IS NOT NULL;
+  `,
 ];
 
 /** The schema version this code writes. */

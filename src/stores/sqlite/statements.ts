@@ -12,6 +12,8 @@ type StatementName =
   | 'mergeFields'
   | 'destroy'
   | 'listByUser'
+  | 'firstUserPage'
+  | 'nextUserPage'
   | 'destroyLiveByUser'
   | 'destroyRevokedByUser'
   | 'revokeAll'
@@ -58,6 +60,13 @@ export function prepareStatements(
       WHERE id = @id AND ${live}`),
     destroy: db.prepare(`DELETE FROM ${s} WHERE id = ?`),
     listByUser: db.prepare(`SELECT ${COLUMNS} FROM ${s} WHERE user_id = ? AND ${live}`),
+    // Keyset paging over the (user_id, created_at, id) index: newest sign-in first, ties by id.
+    firstUserPage: db.prepare(`
+      SELECT ${COLUMNS} FROM ${s} WHERE user_id = @user_id AND ${live}
+      ORDER BY created_at DESC, id DESC LIMIT @limit`),
+    nextUserPage: db.prepare(`
+      SELECT ${COLUMNS} FROM ${s} WHERE user_id = @user_id AND (created_at, id) < (@key, @id) AND ${live}
+      ORDER BY created_at DESC, id DESC LIMIT @limit`),
     destroyLiveByUser: db.prepare(`
       DELETE FROM ${s}
       WHERE user_id = @user_id AND ${live} AND id NOT IN (SELECT value FROM json_each(@except))`),
