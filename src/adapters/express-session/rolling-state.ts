@@ -2,8 +2,13 @@ import { serializeClearingCookie, serializeCookie } from '../../cookie/serialize
 import type { StoreCaller } from '../../core/store-call.js';
 import { randomToken } from '../../crypto/random.js';
 import { CustosError } from '../../errors.js';
+import {
+  callbackDestroy,
+  callbackGet,
+  callbackSet,
+  type ExpressSessionStore,
+} from '../../stores/express-session/callback-store.js';
 import type { CommittableSession } from '../node-shared.js';
-import { callbackDestroy, callbackGet, callbackSet, type ExpressSessionStore } from './callback-store.js';
 import { type CompatOwner, CompatSession, snapshotOf } from './compat-session.js';
 import { applyCookieLifetime, CompatCookie } from './cookie.js';
 import { signLegacyCookie } from './legacy-cookie.js';
