@@ -1,3 +1,4 @@
+import { DEFAULT_ATTRIBUTE_ORDER, maxAgeSeconds, type SetCookie, serializeSetCookie } from '../cookie/serialize.js';
 import { INTERNAL } from '../core/internal-fields.js';
 import type { SessionManager } from '../core/manager.js';
 import type { Session } from '../core/session.js';
@@ -167,15 +168,34 @@ export async function sessionAction<D extends object, T>(
   // Server components render forms but cannot store a new CSRF secret: make sure one exists now.
   if (session.handle !== null && !session.isDestroyed) manager.csrfToken(session);
   await session.commit();
-  for (const [name, value] of session.responseHeaders()) {
-    // Cache-Control and Clear-Site-Data cannot be set from a Server Action; Next already sends
-    // `no-store` on action responses.
-    if (name === 'set-cookie') setCookieHeader(context.cookies, value);
-  }
+  // Cache-Control and Clear-Site-Data cannot be set from a Server Action; Next already sends
+  // `no-store` on action responses.
+  for (const cookie of session.response().cookies) setNextCookie(context.cookies, cookie);
   return result;
 }
 
-/** Replays one of custos's own `Set-Cookie` values through Next's cookie jar. */
+/** Sets one of custos's cookies through Next's cookie jar, attribute for attribute. */
+function setNextCookie(jar: NextCookieJar, cookie: SetCookie): void {
+  // Validates the value (size, characters) as a `Set-Cookie` line would.
+  serializeSetCookie(cookie);
+  const { attributes } = cookie;
+  const seconds = attributes.maxAge === undefined ? undefined : maxAgeSeconds(attributes.maxAge);
+  const options: NextCookieOptions = {};
+  for (const attribute of cookie.order ?? DEFAULT_ATTRIBUTE_ORDER) {
+    if (attribute === 'Path') options.path = attributes.path ?? '/';
+    else if (attribute === 'Domain' && attributes.domain !== undefined) options.domain = attributes.domain;
+    else if (attribute === 'Max-Age' && seconds !== undefined) options.maxAge = seconds;
+    else if (attribute === 'Expires' && (attributes.expires !== undefined || seconds === 0)) {
+      options.expires = new Date((attributes.expires ?? new Date(0)).toUTCString()); // whole seconds, as sent
+    } else if (attribute === 'HttpOnly' && attributes.httpOnly) options.httpOnly = true;
+    else if (attribute === 'Secure' && attributes.secure) options.secure = true;
+    else if (attribute === 'SameSite') options.sameSite = attributes.sameSite === 'Strict' ? 'strict' : 'lax';
+  }
+  // custos's values are base64url and dots, which Next's encodeURIComponent leaves as they are.
+  jar.set(cookie.name, decodeURIComponent(cookie.value), options);
+}
+
+/** Replays a `Set-Cookie` value through Next's cookie jar. */
 export function setCookieHeader(jar: NextCookieJar, header: string): void {
   const [pair = '', ...attributes] = header.split(';').map((part) => part.trim());
   const equals = pair.indexOf('=');

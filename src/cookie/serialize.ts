@@ -8,6 +8,38 @@ export interface CookieAttributes {
   readonly sameSite: 'Lax' | 'Strict';
   /** Seconds; omitted means a browser-session cookie (the default, checklist CK-06). */
   readonly maxAge?: number;
+  /** An `Expires` date; without one, `Expires` is only sent (at the epoch) beside `Max-Age=0`. */
+  readonly expires?: Date;
+}
+
+/** The attributes as they are named on the wire, in the order a `Set-Cookie` line may list them. */
+export type CookieAttributeName = 'Path' | 'Domain' | 'Max-Age' | 'Expires' | 'Secure' | 'HttpOnly' | 'SameSite';
+
+/** The order custos lists attributes in unless a cookie says otherwise. */
+export const DEFAULT_ATTRIBUTE_ORDER: readonly CookieAttributeName[] = [
+  'Path',
+  'Domain',
+  'Max-Age',
+  'Expires',
+  'Secure',
+  'HttpOnly',
+  'SameSite',
+];
+
+/**
+ * One `Set-Cookie` as data: what the core and the adapters pass around, turned into a header line
+ * only at the edge by `serializeSetCookie`, so nothing downstream has to parse a line back.
+ */
+export interface SetCookie {
+  readonly name: string;
+  readonly value: string;
+  readonly attributes: CookieAttributes;
+  /**
+   * The order of the attributes on the line (names not listed are not sent). Browsers ignore the
+   * order; it is kept so that a layer re-shaping a cookie (the express-session entry lists the
+   * lifetime first, as express-session does) sends the very bytes it always sent.
+   */
+  readonly order?: readonly CookieAttributeName[];
 }
 
 /** 6265bis caps Expires/Max-Age at 400 days. */
@@ -45,7 +77,22 @@ export function assertCookieRules(name: string, attributes: Omit<CookieAttribute
   }
 }
 
-export function serializeCookie(name: string, value: string, attributes: CookieAttributes): string {
+/** The `Max-Age` a cookie carries on the wire: whole seconds, between 0 and 400 days. */
+export function maxAgeSeconds(maxAge: number): number {
+  return Math.max(0, Math.min(MAX_COOKIE_AGE_SECONDS, Math.floor(maxAge)));
+}
+
+/** The one place a structured cookie becomes a `Set-Cookie` header value. */
+export function serializeSetCookie(cookie: SetCookie): string {
+  return serializeCookie(cookie.name, cookie.value, cookie.attributes, cookie.order);
+}
+
+export function serializeCookie(
+  name: string,
+  value: string,
+  attributes: CookieAttributes,
+  order: readonly CookieAttributeName[] = DEFAULT_ATTRIBUTE_ORDER,
+): string {
   if (!VALUE_CHARS.test(value)) {
     throw new CustosError(
       'INVALID_COOKIE_OPTION',
@@ -58,20 +105,49 @@ export function serializeCookie(name: string, value: string, attributes: CookieA
       `cookie ${name} would be over ${MAX_COOKIE_BYTES} bytes and browsers would drop it; keep less data in a cookie session or use a server-side store.`,
     );
   }
-  let out = `${name}=${value}; Path=${attributes.path ?? '/'}`;
-  if (attributes.domain !== undefined) out += `; Domain=${attributes.domain}`;
-  if (attributes.maxAge !== undefined) {
-    const seconds = Math.max(0, Math.min(MAX_COOKIE_AGE_SECONDS, Math.floor(attributes.maxAge)));
-    out += `; Max-Age=${seconds}`;
-    if (seconds === 0) out += '; Expires=Thu, 01 Jan 1970 00:00:00 GMT';
+  const seconds = attributes.maxAge === undefined ? undefined : maxAgeSeconds(attributes.maxAge);
+  const expires = attributes.expires?.toUTCString() ?? (seconds === 0 ? 'Thu, 01 Jan 1970 00:00:00 GMT' : undefined);
+  let out = `${name}=${value}`;
+  for (const attribute of order) {
+    const part = attributePart(attribute, attributes, seconds, expires);
+    if (part !== null) out += `; ${part}`;
   }
-  if (attributes.secure) out += '; Secure';
-  if (attributes.httpOnly) out += '; HttpOnly';
-  out += `; SameSite=${attributes.sameSite}`;
   return out;
 }
 
+function attributePart(
+  attribute: CookieAttributeName,
+  attributes: CookieAttributes,
+  seconds: number | undefined,
+  expires: string | undefined,
+): string | null {
+  switch (attribute) {
+    case 'Path':
+      return `Path=${attributes.path ?? '/'}`;
+    case 'Domain':
+      return attributes.domain === undefined ? null : `Domain=${attributes.domain}`;
+    case 'Max-Age':
+      return seconds === undefined ? null : `Max-Age=${seconds}`;
+    case 'Expires':
+      return expires === undefined ? null : `Expires=${expires}`;
+    case 'Secure':
+      return attributes.secure ? 'Secure' : null;
+    case 'HttpOnly':
+      return attributes.httpOnly ? 'HttpOnly' : null;
+    case 'SameSite':
+      return `SameSite=${attributes.sameSite}`;
+  }
+}
+
 /** The clearing cookie: same name and scope, empty value, already expired (checklist CK-07). */
-export function serializeClearingCookie(name: string, attributes: Omit<CookieAttributes, 'maxAge'>): string {
-  return serializeCookie(name, '', { ...attributes, maxAge: 0 });
+export function clearingCookie(name: string, attributes: Omit<CookieAttributes, 'maxAge' | 'expires'>): SetCookie {
+  return { name, value: '', attributes: { ...attributes, maxAge: 0 } };
+}
+
+/** `clearingCookie` as a header value. */
+export function serializeClearingCookie(
+  name: string,
+  attributes: Omit<CookieAttributes, 'maxAge' | 'expires'>,
+): string {
+  return serializeSetCookie(clearingCookie(name, attributes));
 }

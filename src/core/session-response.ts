@@ -1,4 +1,4 @@
-import { type CookieAttributes, serializeClearingCookie, serializeCookie } from '../cookie/serialize.js';
+import { type CookieAttributes, clearingCookie, type SetCookie, serializeSetCookie } from '../cookie/serialize.js';
 import type { ResolvedOptions } from '../options.js';
 import { isAuthenticated } from './session-identity.js';
 import type { SessionState } from './session-state.js';
@@ -27,9 +27,19 @@ export function preSessionFormToken(state: SessionState): string {
   return state.preSession.token;
 }
 
-/** `Set-Cookie` values and other headers the response must carry. */
-export function responseHeaders(state: SessionState): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
+/**
+ * What a request's session sends back: its cookies as data, in the order they are sent, and the
+ * other headers. Adapters serialize the cookies at their edge (`serializeSetCookie`).
+ */
+export interface SessionResponse {
+  readonly cookies: readonly SetCookie[];
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+}
+
+/** The cookies and other headers the response must carry. */
+export function sessionResponse(state: SessionState): SessionResponse {
+  const cookies: SetCookie[] = [];
+  const headers: Array<[string, string]> = [];
   const { cookie, absoluteTimeout, clearSiteData, keyring } = state.ctx.options;
   const attributes = sessionCookieAttributes(cookie);
   const { record } = state;
@@ -47,13 +57,24 @@ export function responseHeaders(state: SessionState): Array<[string, string]> {
     const maxAge = cookie.persistent
       ? Math.min(absoluteTimeout, record.absoluteExpiresAt - state.now) / 1000
       : undefined;
-    out.push(['set-cookie', serializeCookie(cookie.name, value, { ...attributes, maxAge })]);
+    cookies.push({ name: cookie.name, value, attributes: { ...attributes, maxAge } });
   } else if (action === 'clear') {
-    out.push(['set-cookie', serializeClearingCookie(cookie.name, attributes)]);
-    if (state.destroyed && clearSiteData) out.push(['clear-site-data', clearSiteData]);
+    cookies.push(clearingCookie(cookie.name, attributes));
+    if (state.destroyed && clearSiteData) headers.push(['clear-site-data', clearSiteData]);
   }
-  if (state.preSession?.setCookie) out.push(['set-cookie', state.preSession.setCookie]);
+  if (state.preSession?.cookie) cookies.push(state.preSession.cookie);
   // Checklist CK-08: nothing that sets the cookie or shows signed-in content may be cached.
-  if (out.length > 0 || isAuthenticated(state)) out.push(['cache-control', 'no-store']);
-  return out;
+  if (cookies.length > 0 || isAuthenticated(state)) headers.push(['cache-control', 'no-store']);
+  return { cookies, headers };
+}
+
+/**
+ * `sessionResponse` as header pairs, `Set-Cookie` lines first. Validation of a cookie value (size,
+ * characters) happens here, as before, when the line is built.
+ */
+export function responseHeaders(response: SessionResponse): Array<[string, string]> {
+  return [
+    ...response.cookies.map((cookie): [string, string] => ['set-cookie', serializeSetCookie(cookie)]),
+    ...response.headers.map(([name, value]): [string, string] => [name, value]),
+  ];
 }

@@ -1,3 +1,4 @@
+import type { SetCookie } from '../cookie/serialize.js';
 import type { StoredSession } from '../stores/contract.js';
 import type { ManagerContext } from './manager-context.js';
 import { needsRenewal, needsTouch } from './policy.js';
@@ -18,7 +19,7 @@ export interface ClientContext {
 /** A pre-session form token and the visitor cookie that must go out with it, if any. */
 export interface PreSessionGrant {
   readonly token: string;
-  readonly setCookie: string | null;
+  readonly cookie: SetCookie | null;
 }
 
 /** What the response does with the session cookie. */

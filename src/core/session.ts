@@ -16,7 +16,7 @@ import {
   regenerate,
 } from './session-identity.js';
 import { startAnonymous } from './session-mint.js';
-import { preSessionFormToken, responseHeaders } from './session-response.js';
+import { preSessionFormToken, responseHeaders, type SessionResponse, sessionResponse } from './session-response.js';
 import { type ClientContext, type CookieAction, createSessionState, type SessionState } from './session-state.js';
 
 export type { AuthInfo, LoginOptions } from './session-identity.js';
@@ -226,7 +226,15 @@ export class Session<D extends object = SessionData> {
 
   /** `Set-Cookie` values and other headers the response must carry. */
   responseHeaders(): Array<[string, string]> {
-    return responseHeaders(this.#state);
+    return responseHeaders(sessionResponse(this.#state));
+  }
+
+  /**
+   * @internal The same response as data: cookies as `{ name, value, attributes }`, for a layer
+   * that re-shapes them (the express-session entry) before serializing them at its edge.
+   */
+  response(): SessionResponse {
+    return sessionResponse(this.#state);
   }
 
   /** A first write starts the session in memory; it reaches the store at commit. */

@@ -1,5 +1,5 @@
 import { readCookie } from '../cookie/parse.js';
-import { serializeCookie } from '../cookie/serialize.js';
+import { type SetCookie, serializeSetCookie } from '../cookie/serialize.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { headerValue, type RequestLike } from '../vocabulary/request.js';
 import { isVisitor, mintVisitor, signDoubleSubmit, verifyDoubleSubmit } from './double-submit.js';
@@ -10,6 +10,8 @@ export interface PreSessionToken {
   readonly token: string;
   /** A `Set-Cookie` value to add to the response, or null when the visitor already has the cookie. */
   readonly setCookie: string | null;
+  /** The same visitor cookie as data (`setCookie` is it serialized), or null. */
+  readonly cookie: SetCookie | null;
 }
 
 /** `__Host-csrf` (checklist CSRF-04: host-prefixed), or `csrf` for plain-HTTP development. */
@@ -30,11 +32,15 @@ export function issuePreSessionToken(keyring: Keyring, secure: boolean, request:
   const name = csrfCookieName(secure);
   const existing = visitorOf(request, name);
   const visitor = existing ?? mintVisitor();
-  const setCookie =
+  const cookie: SetCookie | null =
     existing === null
-      ? serializeCookie(name, visitor, { path: '/', secure, httpOnly: true, sameSite: 'Strict' })
+      ? { name, value: visitor, attributes: { path: '/', secure, httpOnly: true, sameSite: 'Strict' } }
       : null;
-  return { token: signDoubleSubmit(keyring, visitor), setCookie };
+  return {
+    token: signDoubleSubmit(keyring, visitor),
+    setCookie: cookie === null ? null : serializeSetCookie(cookie),
+    cookie,
+  };
 }
 
 /** The check `verifyCsrf` runs when the session has no token of its own yet. */

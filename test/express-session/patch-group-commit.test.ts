@@ -1,6 +1,6 @@
 import session from 'express-session';
 import { describe, expect, it } from 'vitest';
-import { fromExpressSessionStore } from '../../src/adapters/express-session/store-adapter.js';
+import { fromExpressSessionStore } from '../../src/stores/express-session/store-adapter.js';
 import { makeRecord, makeSealedValue } from '../../src/testing/records.js';
 
 /** express-session's MemoryStore, counting the whole-record writes it is asked for. */

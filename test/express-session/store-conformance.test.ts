@@ -3,7 +3,7 @@ import RedisStore from 'connect-redis';
 import session from 'express-session';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fromExpressSessionStore } from '../../src/adapters/express-session/store-adapter.js';
+import { fromExpressSessionStore } from '../../src/stores/express-session/store-adapter.js';
 import { makeRecord } from '../../src/testing/records.js';
 import { runStoreConformance } from '../../src/testing/store-conformance.js';
 import { dropKeysUnder } from '../helpers/redis-keys.js';

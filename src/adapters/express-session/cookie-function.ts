@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { type CookieAttributeName, DEFAULT_ATTRIBUTE_ORDER, type SetCookie } from '../../cookie/serialize.js';
 import { CustosError } from '../../errors.js';
 import { assertHttpOnly, type CompatSettings, resolveMaxAge, resolveSameSite } from './options.js';
 
@@ -56,12 +57,23 @@ function isAttributeValue(value: string): boolean {
   return true;
 }
 
-/** The session cookie's `Path`, `Domain` and `SameSite`, as this request's settings give them. */
-export function withRequestAttributes(setCookie: string, settings: CompatSettings): string {
-  if (settings.cookieFor === null || !setCookie.startsWith(`${settings.cookieName}=`)) return setCookie;
-  const kept = setCookie.split('; ').filter((part) => !/^(Path|Domain|SameSite)=/i.test(part));
-  kept.push(`Path=${settings.path}`);
-  if (settings.domain !== undefined) kept.push(`Domain=${settings.domain}`);
-  kept.push(`SameSite=${settings.sameSite === 'strict' ? 'Strict' : 'Lax'}`);
-  return kept.join('; ');
+/**
+ * The session cookie's `Path`, `Domain` and `SameSite`, as this request's settings give them;
+ * listed after the other attributes, where this entry has always put them.
+ */
+export function withRequestAttributes(cookie: SetCookie, settings: CompatSettings): SetCookie {
+  if (settings.cookieFor === null || cookie.name !== settings.cookieName) return cookie;
+  const order = (cookie.order ?? DEFAULT_ATTRIBUTE_ORDER).filter((name) => !REQUEST_SCOPED.includes(name));
+  return {
+    ...cookie,
+    attributes: {
+      ...cookie.attributes,
+      path: settings.path,
+      domain: settings.domain,
+      sameSite: settings.sameSite === 'strict' ? 'Strict' : 'Lax',
+    },
+    order: [...order, ...REQUEST_SCOPED],
+  };
 }
+
+const REQUEST_SCOPED: readonly CookieAttributeName[] = ['Path', 'Domain', 'SameSite'];

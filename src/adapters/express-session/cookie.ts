@@ -1,4 +1,10 @@
-import { serializeCookie } from '../../cookie/serialize.js';
+import {
+  type CookieAttributeName,
+  clearingCookie,
+  maxAgeSeconds,
+  type SetCookie,
+  serializeSetCookie,
+} from '../../cookie/serialize.js';
 import type { CompatSettings, ExpressSessionCookieOptions } from './options.js';
 
 /**
@@ -124,14 +130,12 @@ export class CompatCookie {
   /** `name=value` with this cookie's attributes, value URL-encoded (as express-session's `serialize`). */
   serialize(name: string, value: string): string {
     const sameSite = this.sameSite === 'strict' ? 'Strict' : 'Lax';
-    const base = serializeCookie(name, encodeURIComponent(value), {
-      path: this.path,
-      domain: this.domain,
-      secure: true,
-      httpOnly: true,
-      sameSite,
-    });
-    return applyCookieLifetime(base, this, this.#clock());
+    const base: SetCookie = {
+      name,
+      value: encodeURIComponent(value),
+      attributes: { path: this.path, domain: this.domain, secure: true, httpOnly: true, sameSite },
+    };
+    return serializeSetCookie(withCookieLifetime(base, this, this.#clock()));
   }
 
   toJSON() {
@@ -147,41 +151,50 @@ export class CompatCookie {
   }
 }
 
+/** express-session lists the lifetime first, then the scope and flags. */
+const LIFETIME_FIRST: readonly CookieAttributeName[] = [
+  'Max-Age',
+  'Expires',
+  'Path',
+  'Domain',
+  'Secure',
+  'HttpOnly',
+  'SameSite',
+];
+
 /**
- * Gives the session's Set-Cookie the express-session lifetime: `Max-Age` no longer than the
+ * Gives the session's cookie the express-session lifetime: `Max-Age` no longer than the
  * cookie's `maxAge` (and never past the absolute deadline the core already applied, checklist
  * CK-06), plus `Expires` for old clients; no lifetime at all for a browser-session cookie.
  */
-export function applyCookieLifetime(setCookie: string, cookie: CompatCookie | null, now: number): string {
-  const parts = setCookie.split('; ');
-  const coreMaxAge = parts.find((p) => p.startsWith('Max-Age='));
-  const rest = parts.filter((p) => !p.startsWith('Max-Age=') && !p.startsWith('Expires='));
-  const [pair, ...attributes] = rest;
-  if (pair === undefined || pair.endsWith('=')) return setCookie; // a clearing cookie keeps its attributes
-  const ms = cookie?.maxAge ?? null;
-  if (ms === null) return rest.join('; ');
+export function withCookieLifetime(cookie: SetCookie, compat: CompatCookie | null, now: number): SetCookie {
+  if (cookie.value === '') return cookie; // a clearing cookie keeps its attributes
+  const { maxAge: coreMaxAge, expires: _expires, ...scope } = cookie.attributes;
+  const ms = compat?.maxAge ?? null;
+  if (ms === null) return { ...cookie, attributes: scope };
   // An expiry already past (`cookie.expires = new Date(0)`) is sent as given, as express-session
   // does: the browser drops the cookie at once either way.
-  if (ms <= 0 && cookie?.expires) return [pair, `Expires=${cookie.expires.toUTCString()}`, ...attributes].join('; ');
-  const coreSeconds = coreMaxAge === undefined ? Number.POSITIVE_INFINITY : Number(coreMaxAge.slice(8));
+  if (ms <= 0 && compat?.expires) {
+    return { ...cookie, attributes: { ...scope, expires: compat.expires }, order: LIFETIME_FIRST };
+  }
+  const coreSeconds = coreMaxAge === undefined ? Number.POSITIVE_INFINITY : maxAgeSeconds(coreMaxAge);
   const capped = Math.max(0, Math.min(coreSeconds * 1000, ms));
-  const expires = new Date(now + capped).toUTCString();
+  const expires = new Date(now + capped);
   // Max-Age counts whole seconds and 0 deletes the cookie at once: a lifetime under a second
   // (express-session accepts any maxAge) is carried by Expires alone, as express-session does.
-  if (capped < 1000) return [pair, `Expires=${expires}`, ...attributes].join('; ');
-  return [pair, `Max-Age=${Math.floor(capped / 1000)}`, `Expires=${expires}`, ...attributes].join('; ');
+  const maxAge = capped < 1000 ? undefined : Math.floor(capped / 1000);
+  return { ...cookie, attributes: { ...scope, maxAge, expires }, order: LIFETIME_FIRST };
 }
 
 /** Clears the express-session cookie a browser still sends after the switch; its value is never read. */
-export function legacyClearingCookie(settings: CompatSettings): string | null {
+export function legacyClearingCookie(settings: CompatSettings): SetCookie | null {
   if (settings.legacyName === null) return null;
-  return serializeCookie(settings.legacyName, '', {
+  return clearingCookie(settings.legacyName, {
     path: settings.path,
     domain: settings.domain,
     // Not Secure unless the name demands it: the old cookie may have been set without it.
     secure: /^__(Host|Secure)-/.test(settings.legacyName),
     httpOnly: true,
     sameSite: 'Lax',
-    maxAge: 0,
   });
 }

@@ -3,10 +3,10 @@ import type { TLSSocket } from 'node:tls';
 import { createSessions, type SessionManager } from '../../core/manager.js';
 import { StoreCaller } from '../../core/store-call.js';
 import { randomToken } from '../../crypto/random.js';
+import { isExpressSessionStore } from '../../stores/express-session/callback-store.js';
 import { headerValue, isLoopbackHost, type RequestLike, requestHost } from '../../vocabulary/request.js';
 import { warnOnce } from '../../vocabulary/warn-once.js';
 import { sendSessionError, toRequestLike } from '../node-shared.js';
-import { isExpressSessionStore } from './callback-store.js';
 import { CompatSession } from './compat-session.js';
 import { CompatCookie } from './cookie.js';
 import { settingsForRequest } from './cookie-function.js';
@@ -23,11 +23,11 @@ import { type RollingContext, RollingState } from './rolling-state.js';
 import { StoreReadiness } from './store-readiness.js';
 import { SessionStoreView, sessionStoreView } from './store-view.js';
 
-export type { ExpressSessionStore } from './callback-store.js';
+export type { ExpressSessionStore } from '../../stores/express-session/callback-store.js';
+export { type ForeignStoreOptions, fromExpressSessionStore } from '../../stores/express-session/store-adapter.js';
 export type { RequestSession, RequestSessionStore, SessionData } from './express-types.js';
 export type { CustosExtensions, ExpressSessionCookieOptions, ExpressSessionOptions } from './options.js';
 export type { CompatRequest } from './request-state.js';
-export { type ForeignStoreOptions, fromExpressSessionStore } from './store-adapter.js';
 export { CompatCookie as Cookie, CompatCookie, CompatSession as Session, CompatSession, MemoryStore, Store };
 
 type ExpressLikeRequest = CompatRequest & {

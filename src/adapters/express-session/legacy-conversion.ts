@@ -4,7 +4,7 @@ import { newRecord, sealFields } from '../../core/record.js';
 import { StoreCaller } from '../../core/store-call.js';
 import { mintToken, serializeToken } from '../../core/token.js';
 import { randomToken } from '../../crypto/random.js';
-import { callbackDestroy, callbackGet, type ExpressSessionStore } from './callback-store.js';
+import { callbackDestroy, callbackGet, type ExpressSessionStore } from '../../stores/express-session/callback-store.js';
 import { unsignLegacyCookie } from './legacy-cookie.js';
 import { SEEN_FIELD, STARTED_FIELD } from './rolling-record.js';
 

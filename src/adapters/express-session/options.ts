@@ -6,10 +6,10 @@ import type { SessionOptions } from '../../options.js';
 import type { TrustedProxies } from '../../protect/proxy.js';
 import type { SessionStore } from '../../stores/contract.js';
 import { isCookieStore } from '../../stores/cookie/index.js';
+import { type ExpressSessionStore, isExpressSessionStore } from '../../stores/express-session/callback-store.js';
+import { fromExpressSessionStore } from '../../stores/express-session/store-adapter.js';
 import { parseDuration } from '../../vocabulary/duration.js';
-import { type ExpressSessionStore, isExpressSessionStore } from './callback-store.js';
 import { resolveSaveUninitialized } from './save-uninitialized.js';
-import { fromExpressSessionStore } from './store-adapter.js';
 
 /** express-session's `cookie` option. Attributes custos always sets (Secure, HttpOnly) cannot be turned off. */
 export interface ExpressSessionCookieOptions {

@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
+import { DEFAULT_ATTRIBUTE_ORDER, type SetCookie, serializeSetCookie } from '../../cookie/serialize.js';
 import type { Session } from '../../core/session.js';
 import { CustosError, isCustosError } from '../../errors.js';
 import { applyDiff, type CompatOwner, CompatSession, snapshotOf } from './compat-session.js';
-import { applyCookieLifetime, CompatCookie, legacyClearingCookie } from './cookie.js';
+import { CompatCookie, legacyClearingCookie, withCookieLifetime } from './cookie.js';
 import { withRequestAttributes } from './cookie-function.js';
 import type { CompatSettings } from './options.js';
 
@@ -150,40 +151,40 @@ export class RequestState implements CompatOwner {
       this.#refreshIf(this.#write({ quietOverHttp: true }));
     }
     const now = this.#clock();
-    const clearing = `${this.#settings.cookieName}=;`;
-    const out = this.#native
-      .responseHeaders()
-      .filter(([name, value]) => !(this.#noClearingCookie && name === 'set-cookie' && value.startsWith(clearing)))
-      .map(([name, value]): [string, string] =>
-        name === 'set-cookie'
-          ? [name, withRequestAttributes(applyCookieLifetime(value, this.cookie, now), this.#settings)]
-          : [name, value],
+    const { cookies, headers } = this.#native.response();
+    const out = cookies
+      .filter((cookie) => !(this.#noClearingCookie && cookie.name === this.#settings.cookieName && cookie.value === ''))
+      .map((cookie) =>
+        this.#secureWhereHttps(withRequestAttributes(withCookieLifetime(cookie, this.cookie, now), this.#settings)),
       );
-    if (this.#settings.insecureCookie) this.#secureWhereHttps(out);
     const legacy = this.#sendLegacyClear ? legacyClearingCookie(this.#settings) : null;
-    if (legacy) out.unshift(['set-cookie', legacy]);
-    return out;
+    if (legacy) out.unshift(legacy);
+    return [
+      ...out.map((cookie): [string, string] => ['set-cookie', serializeSetCookie(cookie)]),
+      ...headers.map(([name, value]): [string, string] => [name, value]),
+    ];
   }
 
   /**
    * With `cookie.secure: false` the core issues the cookie without `Secure`. Over HTTPS it gets
-   * `Secure` back (RFC 6265bis: never let an HTTPS cookie travel in cleartext later); over plain
-   * HTTP it goes without, as the app asked, and the developer is told once.
+   * `Secure` back, listed last (RFC 6265bis: never let an HTTPS cookie travel in cleartext later);
+   * over plain HTTP it goes without, as the app asked, and the developer is told once.
    */
-  #secureWhereHttps(headers: Array<[string, string]>): void {
-    const prefix = `${this.#settings.cookieName}=`;
-    for (const entry of headers) {
-      if (entry[0] !== 'set-cookie' || !entry[1].startsWith(prefix)) continue;
-      if (this.#hooks.secureRequest) {
-        if (!/;\s*Secure(;|$)/i.test(entry[1])) entry[1] = `${entry[1]}; Secure`;
-      } else if (!this.#hooks.loopbackRequest && !entry[1].startsWith(`${prefix};`)) {
-        this.#hooks.warn(
-          'CUSTOS_COOKIE_NOT_SECURE',
-          'cookie-over-plain-http',
-          'cookie.secure: false: the session cookie was sent over plain HTTP without Secure, so anyone on the network path can read it and take over the session (OWASP Session Management: Secure attribute). Serve the app over HTTPS (behind a proxy: proxy: true or app.set("trust proxy", ...)) and remove secure: false.',
-        );
-      }
+  #secureWhereHttps(cookie: SetCookie): SetCookie {
+    if (!this.#settings.insecureCookie || cookie.name !== this.#settings.cookieName) return cookie;
+    if (this.#hooks.secureRequest) {
+      if (cookie.attributes.secure) return cookie;
+      const order = (cookie.order ?? DEFAULT_ATTRIBUTE_ORDER).filter((name) => name !== 'Secure');
+      return { ...cookie, attributes: { ...cookie.attributes, secure: true }, order: [...order, 'Secure'] };
     }
+    if (!this.#hooks.loopbackRequest && cookie.value !== '') {
+      this.#hooks.warn(
+        'CUSTOS_COOKIE_NOT_SECURE',
+        'cookie-over-plain-http',
+        'cookie.secure: false: the session cookie was sent over plain HTTP without Secure, so anyone on the network path can read it and take over the session (OWASP Session Management: Secure attribute). Serve the app over HTTPS (behind a proxy: proxy: true or app.set("trust proxy", ...)) and remove secure: false.',
+      );
+    }
+    return cookie;
   }
 
   /**

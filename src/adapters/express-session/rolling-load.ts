@@ -1,8 +1,8 @@
 import { readCookie } from '../../cookie/parse.js';
 import type { SessionManager } from '../../core/manager.js';
 import { randomToken } from '../../crypto/random.js';
+import { callbackDestroy, callbackGet, callbackSet } from '../../stores/express-session/callback-store.js';
 import { headerValue, type RequestLike } from '../../vocabulary/request.js';
-import { callbackDestroy, callbackGet, callbackSet } from './callback-store.js';
 import { snapshotOf } from './compat-session.js';
 import { CompatCookie } from './cookie.js';
 import { looksLikeLegacyCookie, unsignLegacyCookie } from './legacy-cookie.js';

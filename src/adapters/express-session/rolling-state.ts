@@ -1,11 +1,16 @@
-import { serializeClearingCookie, serializeCookie } from '../../cookie/serialize.js';
+import { clearingCookie, type SetCookie, serializeSetCookie } from '../../cookie/serialize.js';
 import type { StoreCaller } from '../../core/store-call.js';
 import { randomToken } from '../../crypto/random.js';
 import { CustosError } from '../../errors.js';
+import {
+  callbackDestroy,
+  callbackGet,
+  callbackSet,
+  type ExpressSessionStore,
+} from '../../stores/express-session/callback-store.js';
 import type { CommittableSession } from '../node-shared.js';
-import { callbackDestroy, callbackGet, callbackSet, type ExpressSessionStore } from './callback-store.js';
 import { type CompatOwner, CompatSession, snapshotOf } from './compat-session.js';
-import { applyCookieLifetime, CompatCookie } from './cookie.js';
+import { CompatCookie, withCookieLifetime } from './cookie.js';
 import { signLegacyCookie } from './legacy-cookie.js';
 import type { CompatSettings } from './options.js';
 import { type CompatRequest, hasUser, LOGIN_WITHOUT_REGENERATE, type RequestHooks } from './request-state.js';
@@ -147,22 +152,20 @@ export class RollingState implements CompatOwner, CommittableSession {
 
   responseHeaders(): Array<[string, string]> {
     const { settings } = this.#ctx;
-    const out: Array<[string, string]> = [];
+    const out: SetCookie[] = [];
     const scope = { path: settings.path, domain: settings.domain, httpOnly: true, sameSite: this.#sameSite() } as const;
-    if (this.#clearCustos) {
-      out.push(['set-cookie', serializeClearingCookie(settings.cookieName, { ...scope, secure: true })]);
-    }
+    if (this.#clearCustos) out.push(clearingCookie(settings.cookieName, { ...scope, secure: true }));
     const cookie = this.#cookieToSend();
-    if (cookie !== null) out.push(['set-cookie', cookie]);
+    if (cookie !== null) out.push(cookie);
     else if (this.#cookieRecordGone) {
       // Not Secure: the cookie may have been set by an express-session instance without it.
-      out.push(['set-cookie', serializeClearingCookie(settings.expressSessionName, { ...scope, secure: false })]);
+      out.push(clearingCookie(settings.expressSessionName, { ...scope, secure: false }));
     }
-    return out;
+    return out.map((entry): [string, string] => ['set-cookie', serializeSetCookie(entry)]);
   }
 
   /** express-session's rule: a new id once stored; else on `rolling`, a lifetime change, or a change with a lifetime. */
-  #cookieToSend(): string | null {
+  #cookieToSend(): SetCookie | null {
     const { settings } = this.#ctx;
     if (this.#object === null || this.#req.session !== this.#object) return null;
     const changed = this.#changed();
@@ -182,14 +185,12 @@ export class RollingState implements CompatOwner, CommittableSession {
     // A Secure cookie over plain HTTP would be dropped by the browser; express-session sends none either.
     if (secure && !this.#hooks.secureRequest && !this.#hooks.loopbackRequest) return null;
     const value = encodeURIComponent(signLegacyCookie(this.#sid, settings.rawSecrets[0] as string | Buffer));
-    const base = serializeCookie(settings.expressSessionName, value, {
-      path: settings.path,
-      domain: settings.domain,
-      secure,
-      httpOnly: true,
-      sameSite: this.#sameSite(),
-    });
-    return applyCookieLifetime(base, this.cookie, this.#ctx.clock());
+    const base: SetCookie = {
+      name: settings.expressSessionName,
+      value,
+      attributes: { path: settings.path, domain: settings.domain, secure, httpOnly: true, sameSite: this.#sameSite() },
+    };
+    return withCookieLifetime(base, this.cookie, this.#ctx.clock());
   }
 
   #wroteWithLifetime = false;

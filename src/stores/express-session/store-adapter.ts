@@ -5,8 +5,8 @@ import {
   type SessionPatch,
   type SessionStore,
   type StoredSession,
-} from '../../stores/contract.js';
-import { applyPatch, patchConflicts } from '../../stores/patch.js';
+} from '../contract.js';
+import { applyPatch, patchConflicts } from '../patch.js';
 import { callbackAll, callbackDestroy, callbackGet, callbackSet, type ExpressSessionStore } from './callback-store.js';
 import { KeyedLock } from './keyed-lock.js';
 
