@@ -10,10 +10,23 @@ export interface CookieAttributes {
   readonly maxAge?: number;
   /** An `Expires` date; without one, `Expires` is only sent (at the epoch) beside `Max-Age=0`. */
   readonly expires?: Date;
+  /** CHIPS: the browser keeps the cookie per top-level site (draft-cutler-httpbis-partitioned-cookies). */
+  readonly partitioned?: boolean;
+  /** Chromium's eviction priority when a site holds too many cookies. */
+  readonly priority?: 'Low' | 'Medium' | 'High';
 }
 
 /** The attributes as they are named on the wire, in the order a `Set-Cookie` line may list them. */
-export type CookieAttributeName = 'Path' | 'Domain' | 'Max-Age' | 'Expires' | 'Secure' | 'HttpOnly' | 'SameSite';
+export type CookieAttributeName =
+  | 'Path'
+  | 'Domain'
+  | 'Max-Age'
+  | 'Expires'
+  | 'Secure'
+  | 'HttpOnly'
+  | 'SameSite'
+  | 'Partitioned'
+  | 'Priority';
 
 /** The order custos lists attributes in unless a cookie says otherwise. */
 export const DEFAULT_ATTRIBUTE_ORDER: readonly CookieAttributeName[] = [
@@ -24,6 +37,8 @@ export const DEFAULT_ATTRIBUTE_ORDER: readonly CookieAttributeName[] = [
   'Secure',
   'HttpOnly',
   'SameSite',
+  'Partitioned',
+  'Priority',
 ];
 
 /**
@@ -136,6 +151,10 @@ function attributePart(
       return attributes.httpOnly ? 'HttpOnly' : null;
     case 'SameSite':
       return `SameSite=${attributes.sameSite}`;
+    case 'Partitioned':
+      return attributes.partitioned ? 'Partitioned' : null;
+    case 'Priority':
+      return attributes.priority === undefined ? null : `Priority=${attributes.priority}`;
   }
 }
 

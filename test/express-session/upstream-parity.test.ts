@@ -349,5 +349,35 @@ describe('custos/express-session: what express-session itself promises', () => {
         expect(() => new Cookie({ maxAge: bad as unknown as number })).toThrow(/maxAge/);
       }
     });
+
+    it('keeps partitioned and priority as given and lists them in its data', () => {
+      const cookie = new Cookie({ partitioned: true, priority: 'high' });
+      expect(cookie.partitioned).toBe(true);
+      expect(cookie.priority).toBe('high');
+      expect(cookie.data).toMatchObject({ partitioned: true, priority: 'high' });
+      expect(cookie.serialize('sid', 'v')).toMatch(/; Partitioned; Priority=High$/);
+      expect(new Cookie({}).partitioned).toBeUndefined();
+      expect(() => new Cookie({ priority: 'urgent' as never })).toThrow(/priority is invalid/);
+    });
+  });
+
+  it('sends cookie.partitioned and cookie.priority on the session cookie, and not on the clearing cookie', async () => {
+    const app = express();
+    app.use(
+      session({ secret: README_SECRET, saveUninitialized: false, cookie: { partitioned: true, priority: 'High' } }),
+    );
+    app.get('/in', (req: AnyReq, res) => {
+      req.session.user = 'ada';
+      res.send(JSON.stringify(req.session.cookie));
+    });
+    app.get('/out', (req: AnyReq, res) => req.session.destroy(() => res.end()));
+    const user = browser(app);
+    const login = await user.get('/in');
+    const line = String(login.headers['set-cookie']);
+    expect(line).toMatch(/^connect\.sid=[^;]+; .*Secure; HttpOnly; SameSite=Lax; Partitioned; Priority=High$/);
+    expect(JSON.parse(login.text)).toMatchObject({ partitioned: true, priority: 'high' });
+    const out = String((await user.get('/out')).headers['set-cookie']);
+    expect(out).toMatch(/^connect\.sid=;/);
+    expect(out).not.toMatch(/Partitioned|Priority/);
   });
 });

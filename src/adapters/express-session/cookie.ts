@@ -5,7 +5,7 @@ import {
   type SetCookie,
   serializeSetCookie,
 } from '../../cookie/serialize.js';
-import type { CompatSettings, ExpressSessionCookieOptions } from './options.js';
+import { type CompatSettings, type ExpressSessionCookieOptions, resolvePriority } from './options.js';
 
 /**
  * The lifetime of a `new Cookie(options)`, read as express-session's Cookie reads it: `maxAge` in
@@ -28,7 +28,8 @@ function givenDate(options: ExpressSessionCookieOptions | undefined): Date | nul
 }
 
 /** The cookie facts a `CompatCookie` reports. */
-type CookieFacts = Pick<CompatSettings, 'sameSite' | 'path' | 'domain'>;
+type CookieFacts = Pick<CompatSettings, 'sameSite' | 'path' | 'domain'> & Partial<CookieFlags>;
+type CookieFlags = Pick<CompatSettings, 'partitioned' | 'priority'>;
 
 /**
  * `req.session.cookie`: express-session's Cookie surface. `maxAge`/`expires` change the browser
@@ -63,6 +64,8 @@ export class CompatCookie {
         sameSite: sameSite === true || sameSite === 'strict' ? 'strict' : 'lax',
         path: options.path ?? '/',
         domain: options.domain,
+        partitioned: options.partitioned === true,
+        priority: resolvePriority(options.priority),
       };
       lifetime = standaloneLifetime(options, clock);
     } else {
@@ -111,6 +114,14 @@ export class CompatCookie {
   get domain(): string | undefined {
     return this.#settings.domain;
   }
+  /** Whether the cookie is sent `Partitioned`; `undefined` when not asked for, as express-session reports it. */
+  get partitioned(): true | undefined {
+    return this.#settings.partitioned ? true : undefined;
+  }
+  /** The `Priority` sent, in express-session's lower case; `undefined` when none. */
+  get priority(): 'low' | 'medium' | 'high' | undefined {
+    return this.#settings.priority?.toLowerCase() as 'low' | 'medium' | 'high' | undefined;
+  }
 
   /** @internal Whether the handler changed the lifetime during this request. */
   get changed(): boolean {
@@ -135,7 +146,8 @@ export class CompatCookie {
       value: encodeURIComponent(value),
       attributes: { path: this.path, domain: this.domain, secure: true, httpOnly: true, sameSite },
     };
-    return serializeSetCookie(withCookieLifetime(base, this, this.#clock()));
+    const flags = { partitioned: this.#settings.partitioned === true, priority: this.#settings.priority };
+    return serializeSetCookie(withCookieFlags(withCookieLifetime(base, this, this.#clock()), flags));
   }
 
   toJSON() {
@@ -147,6 +159,8 @@ export class CompatCookie {
       sameSite: this.sameSite,
       path: this.path,
       domain: this.domain,
+      ...(this.partitioned ? { partitioned: true } : {}),
+      ...(this.priority ? { priority: this.priority } : {}),
     };
   }
 }
@@ -160,7 +174,18 @@ const LIFETIME_FIRST: readonly CookieAttributeName[] = [
   'Secure',
   'HttpOnly',
   'SameSite',
+  'Partitioned',
+  'Priority',
 ];
+
+/** `cookie.partitioned` and `cookie.priority` on the session cookie (not on clearing cookies). */
+export function withCookieFlags(cookie: SetCookie, settings: CookieFlags): SetCookie {
+  if (cookie.value === '' || (!settings.partitioned && settings.priority === undefined)) return cookie;
+  return {
+    ...cookie,
+    attributes: { ...cookie.attributes, partitioned: settings.partitioned, priority: settings.priority },
+  };
+}
 
 /**
  * Gives the session's cookie the express-session lifetime: `Max-Age` no longer than the

@@ -28,9 +28,9 @@ export interface ExpressSessionCookieOptions {
   sameSite?: boolean | 'lax' | 'strict' | 'none';
   path?: string;
   domain?: string;
-  /** Ignored. */
+  /** `Partitioned` (CHIPS) on the session cookie; Secure as every custos cookie. */
   partitioned?: boolean;
-  /** Ignored. */
+  /** `Priority=Low|Medium|High` on the session cookie (Chromium's eviction order). */
   priority?: 'low' | 'medium' | 'high';
 }
 
@@ -130,6 +130,9 @@ export interface CompatSettings {
   readonly path: string;
   readonly domain: string | undefined;
   readonly sameSite: 'lax' | 'strict';
+  /** `cookie.partitioned` and `cookie.priority`, as sent on the session cookie. */
+  readonly partitioned: boolean;
+  readonly priority: 'Low' | 'Medium' | 'High' | undefined;
   /** The store object the app passed (behind `req.sessionStore`'s session-data view). */
   readonly appStore: unknown;
   /** `cookie` given as a function of the request: called for each request. */
@@ -214,6 +217,16 @@ export function assertHttpOnly(cookie: ExpressSessionCookieOptions): void {
       'cookie.httpOnly: false is refused: a session cookie readable by scripts is stolen by any XSS. Remove the option.',
     );
   }
+}
+
+/** express-session's (the cookie package's) priority values, any case; others are refused. */
+export function resolvePriority(value: unknown): 'Low' | 'Medium' | 'High' | undefined {
+  if (value === undefined || value === null) return undefined;
+  const name = typeof value === 'string' ? value.toLowerCase() : '';
+  if (name === 'low') return 'Low';
+  if (name === 'medium') return 'Medium';
+  if (name === 'high') return 'High';
+  throw new CustosError('INVALID_COOKIE_OPTION', 'option priority is invalid: use "low", "medium" or "high".');
 }
 
 export function resolveSameSite(value: ExpressSessionCookieOptions['sameSite']): 'lax' | 'strict' {
@@ -354,6 +367,8 @@ export function resolveCompatOptions(options: ExpressSessionOptions): CompatSett
     path,
     domain: cookie.domain,
     sameSite,
+    partitioned: cookie.partitioned === true,
+    priority: resolvePriority(cookie.priority),
     appStore: store,
     cookieFor,
   };

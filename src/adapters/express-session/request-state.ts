@@ -3,7 +3,7 @@ import { DEFAULT_ATTRIBUTE_ORDER, type SetCookie, serializeSetCookie } from '../
 import type { Session } from '../../core/session.js';
 import { CustosError, isCustosError } from '../../errors.js';
 import { applyDiff, type CompatOwner, CompatSession, snapshotOf } from './compat-session.js';
-import { CompatCookie, legacyClearingCookie, withCookieLifetime } from './cookie.js';
+import { CompatCookie, legacyClearingCookie, withCookieFlags, withCookieLifetime } from './cookie.js';
 import { withRequestAttributes } from './cookie-function.js';
 import type { CompatSettings } from './options.js';
 
@@ -155,7 +155,15 @@ export class RequestState implements CompatOwner {
     const out = cookies
       .filter((cookie) => !(this.#noClearingCookie && cookie.name === this.#settings.cookieName && cookie.value === ''))
       .map((cookie) =>
-        this.#secureWhereHttps(withRequestAttributes(withCookieLifetime(cookie, this.cookie, now), this.#settings)),
+        this.#secureWhereHttps(
+          withRequestAttributes(
+            withCookieFlags(
+              withCookieLifetime(cookie, this.cookie, now),
+              cookie.name === this.#settings.cookieName ? this.#settings : { partitioned: false, priority: undefined },
+            ),
+            this.#settings,
+          ),
+        ),
       );
     const legacy = this.#sendLegacyClear ? legacyClearingCookie(this.#settings) : null;
     if (legacy) out.unshift(legacy);

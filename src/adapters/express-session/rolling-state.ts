@@ -10,7 +10,7 @@ import {
 } from '../../stores/express-session/callback-store.js';
 import type { CommittableSession } from '../node-shared.js';
 import { type CompatOwner, CompatSession, snapshotOf } from './compat-session.js';
-import { CompatCookie, withCookieLifetime } from './cookie.js';
+import { CompatCookie, withCookieFlags, withCookieLifetime } from './cookie.js';
 import { signLegacyCookie } from './legacy-cookie.js';
 import type { CompatSettings } from './options.js';
 import { type CompatRequest, hasUser, LOGIN_WITHOUT_REGENERATE, type RequestHooks } from './request-state.js';
@@ -190,7 +190,7 @@ export class RollingState implements CompatOwner, CommittableSession {
       value,
       attributes: { path: settings.path, domain: settings.domain, secure, httpOnly: true, sameSite: this.#sameSite() },
     };
-    return withCookieLifetime(base, this.cookie, this.#ctx.clock());
+    return withCookieFlags(withCookieLifetime(base, this.cookie, this.#ctx.clock()), settings);
   }
 
   #wroteWithLifetime = false;
