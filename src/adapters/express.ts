@@ -49,26 +49,18 @@ export function sessions<D extends object = SessionData>(manager: SessionManager
   // Unset: each request follows its app's `trust proxy` (see toRequestLike).
   const trust = startupTrust(options.trustedProxies);
   return function custosSession(req: Request, res: Response, next: NextFunction): void {
-    const ready = (session: Session<D>) => {
-      if (!attachThroughPrototypes(req, res, session)) {
-        commitOnEnd(res, session);
-        (req as { session: unknown }).session = session;
-      }
-      next();
-    };
-    const failed = (error: unknown) => {
-      if (passErrors || !sendSessionError(res, error)) next(error);
-    };
-    // An in-process store answers in this tick: `next()` runs without a promise hop (loadNow).
-    let loaded: Session<D> | Promise<Session<D>>;
-    try {
-      loaded = manager.loadNow(toRequestLike(req, trust, options.remoteAddress?.(req)));
-    } catch (error) {
-      failed(error);
-      return;
-    }
-    if (loaded instanceof Promise) loaded.then(ready, failed);
-    else ready(loaded);
+    manager.load(toRequestLike(req, trust, options.remoteAddress?.(req))).then(
+      (session) => {
+        if (!attachThroughPrototypes(req, res, session)) {
+          commitOnEnd(res, session);
+          (req as { session: unknown }).session = session;
+        }
+        next();
+      },
+      (error: unknown) => {
+        if (passErrors || !sendSessionError(res, error)) next(error);
+      },
+    );
   };
 }
 

@@ -8,8 +8,6 @@ export interface ManagerContext {
   readonly store: SessionStore;
   /** Runs a store operation under the store timeout; failures become `STORE_UNAVAILABLE`. */
   call<T>(operation: string, work: () => Promise<T>): Promise<T>;
-  /** A synchronous store operation (`getSync`); failures become `STORE_UNAVAILABLE`, thrown. */
-  callSync<T>(operation: string, work: () => T): T;
   emit(event: EventInput): void;
   /** Applies `maxSessionsPerUser` before a login adds one more session. */
   makeRoomFor(userId: string): Promise<void>;

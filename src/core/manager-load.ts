@@ -1,7 +1,6 @@
 import { readCookie } from '../cookie/parse.js';
 import { digestsEqual } from '../crypto/compare.js';
 import type { PreSessionToken } from '../protect/presession.js';
-import type { StoredSession } from '../stores/contract.js';
 import { headerValue, isLoopbackHost, type RequestLike, requestHost } from '../vocabulary/request.js';
 import type { ProtectionGuards } from './guards.js';
 import type { ManagerContext } from './manager-context.js';
@@ -31,29 +30,7 @@ function describeDevice(userAgent: string | undefined): string | undefined {
  * duplicated or expired cookie gives an anonymous session plus an event (decision 8).
  * Only a failing store throws (`STORE_UNAVAILABLE`).
  */
-export function loadSession<D extends object>(load: LoadContext, request: RequestLike): Promise<Session<D>> {
-  try {
-    const result = loadSessionNow<D>(load, request);
-    return result instanceof Promise ? result : Promise.resolve(result);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
-/**
- * `loadSession`, answered synchronously when nothing on the way needs to wait: the cookie is
- * absent or rejected, or the store offers `getSync` (it holds its records in this process) and
- * the session is live. Otherwise a promise. May throw `STORE_UNAVAILABLE` synchronously (a
- * failing `getSync`); callers that want one error channel use `loadSession`.
- *
- * Why: a promise hop between the cookie and `next()` measured ~47 k instructions per Express
- * request (bench/instructions.ts, BENCHMARKS.md), over a third of custos's read overhead, for
- * stores that had the answer at hand all along.
- */
-export function loadSessionNow<D extends object>(
-  load: LoadContext,
-  request: RequestLike,
-): Session<D> | Promise<Session<D>> {
+export async function loadSession<D extends object>(load: LoadContext, request: RequestLike): Promise<Session<D>> {
   const { guards, sealed } = load;
   const { options, store, emit } = load.ctx;
   const ip = request.remoteAddress;
@@ -78,13 +55,12 @@ export function loadSessionNow<D extends object>(
     return anonymous(false);
   }
   if (sealed) {
-    return sealed.load(value, ctx, ip).then((loaded) => {
-      if (!loaded.ok) {
-        emit(loaded.event);
-        return anonymous(true);
-      }
-      return checked(guards, new Session<D>(ctx, client, { ...loaded, secret: '' }, 'none'), client, anonymous);
-    });
+    const loaded = await sealed.load(value, ctx, ip);
+    if (!loaded.ok) {
+      emit(loaded.event);
+      return anonymous(true);
+    }
+    return checked(guards, new Session<D>(ctx, client, { ...loaded, secret: '' }, 'none'), client, anonymous);
   }
   const parsed = parseToken(options.keyring, value);
   if (!parsed.ok) {
@@ -92,48 +68,35 @@ export function loadSessionNow<D extends object>(
     return anonymous(true);
   }
   const { id, secret, keyIndex } = parsed.token;
-  const found = (record: StoredSession | null): Session<D> | Promise<Session<D>> => {
-    if (!record) {
-      // Checklist TOK-03: an id we do not hold is never adopted.
-      emit({ type: 'unknown-id', ip, handle: id });
-      return anonymous(true);
-    }
-    if (!digestsEqual(record.verifier, secretVerifier(secret))) {
-      emit({ type: 'tampered', ip, handle: id, reason: 'bad-secret' });
-      return anonymous(true);
-    }
-    const now = options.clock();
-    const expired = isAbsoluteExpired(record, now)
-      ? 'expired-absolute'
-      : isIdleExpired(record, options, now)
-        ? 'expired-idle'
-        : null;
-    if (expired) {
-      return ctx
-        .call('destroy', () => store.destroy(id))
-        .then(() => {
-          emit({ type: expired, handle: id, userId: record.userId, ip });
-          return anonymous(true);
-        });
-    }
-    const plain = openFields(options.keyring, record);
-    if (!plain) {
-      emit({ type: 'tampered', handle: id, ip, reason: 'bad-seal' });
-      return anonymous(true);
-    }
-    if (keyIndex > 0) emit({ type: 'key-rotated', handle: id, userId: record.userId });
-    const session = new Session<D>(ctx, client, { record, secret, plain, reissue: keyIndex > 0 }, 'none');
-    return checked(guards, session, client, anonymous);
-  };
-  // An in-process store answers in this tick: no promise, no deadline watch (store-call.ts, callSync).
-  const getSync = store.getSync;
-  if (getSync) {
-    const answer: unknown = ctx.callSync('get', () => getSync.call(store, id));
-    // A wrapper (a Proxy around the store) may hand back a promise after all: it gets the deadline.
-    if (answer instanceof Promise) return ctx.call('get', () => answer as Promise<StoredSession | null>).then(found);
-    return found(answer as StoredSession | null);
+  const record = await ctx.call('get', () => store.get(id));
+  if (!record) {
+    // Checklist TOK-03: an id we do not hold is never adopted.
+    emit({ type: 'unknown-id', ip, handle: id });
+    return anonymous(true);
   }
-  return ctx.call('get', () => store.get(id)).then(found);
+  if (!digestsEqual(record.verifier, secretVerifier(secret))) {
+    emit({ type: 'tampered', ip, handle: id, reason: 'bad-secret' });
+    return anonymous(true);
+  }
+  const now = options.clock();
+  const expired = isAbsoluteExpired(record, now)
+    ? 'expired-absolute'
+    : isIdleExpired(record, options, now)
+      ? 'expired-idle'
+      : null;
+  if (expired) {
+    await ctx.call('destroy', () => store.destroy(id));
+    emit({ type: expired, handle: id, userId: record.userId, ip });
+    return anonymous(true);
+  }
+  const plain = openFields(options.keyring, record);
+  if (!plain) {
+    emit({ type: 'tampered', handle: id, ip, reason: 'bad-seal' });
+    return anonymous(true);
+  }
+  if (keyIndex > 0) emit({ type: 'key-rotated', handle: id, userId: record.userId });
+  const session = new Session<D>(ctx, client, { record, secret, plain, reissue: keyIndex > 0 }, 'none');
+  return checked(guards, session, client, anonymous);
 }
 
 /**

@@ -13,7 +13,7 @@ import { ProtectionGuards } from './guards.js';
 import * as admin from './manager-admin.js';
 import type { ManagerContext } from './manager-context.js';
 import { csrfTokenFor, preSessionCsrfFor, verifyCsrfFor } from './manager-csrf.js';
-import { type LoadContext, loadSession, loadSessionNow } from './manager-load.js';
+import { type LoadContext, loadSession } from './manager-load.js';
 import { makeRoomFor } from './manager-session-cap.js';
 import { SealedCookieMode } from './sealed-cookie-mode.js';
 import type { Session } from './session.js';
@@ -56,7 +56,6 @@ export class SessionManager<D extends object = SessionData> {
       options: this.options,
       store: this.store,
       call: (operation, work) => caller.call(operation, work),
-      callSync: (operation, work) => caller.callSync(operation, work),
       emit: (event) => this.emit(event),
       makeRoomFor: (userId) => makeRoomFor(this.#ctx, userId, defaultCap),
     };
@@ -102,16 +101,6 @@ export class SessionManager<D extends object = SessionData> {
   load(request: RequestLike): Promise<Session<D>> {
     // Not `async`: returning loadSession's promise as is saves the ticks of wrapping it again.
     return loadSession<D>(this.#load, request);
-  }
-
-  /**
-   * `load`, but answered without a promise when nothing needs to wait: no usable cookie, or a
-   * store with `getSync` (`memoryStore()`) holding a live session. Adapters use it to call the
-   * next handler in the same tick. A store failure is thrown synchronously in that case (a
-   * `CustosError`, `STORE_UNAVAILABLE`), or rejects the returned promise otherwise.
-   */
-  loadNow(request: RequestLike): Session<D> | Promise<Session<D>> {
-    return loadSessionNow<D>(this.#load, request);
   }
 
   /**

@@ -70,24 +70,6 @@ export class StoreCaller {
     });
   }
 
-  /**
-   * A synchronous store operation (`getSync` of an in-process store): failures become
-   * `STORE_UNAVAILABLE` exactly as in `call`, thrown instead of rejected.
-   *
-   * Why no deadline: the deadline exists so a store that stops answering (a dead socket, a
-   * locked database on another host) cannot hold requests open; it fails closed instead. A
-   * synchronous call cannot be left pending: it returns or throws before this method does, and
-   * no timer of ours could fire in between (the event loop does not turn). So the watch would
-   * only ever cost its bookkeeping, never decide anything.
-   */
-  callSync<T>(operation: string, work: () => T): T {
-    try {
-      return work();
-    } catch (error) {
-      throw this.#failure(operation, error);
-    }
-  }
-
   #callWithOwnTimer<T>(operation: string, pending: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => reject(this.#timedOut(operation)), this.#timeoutMs);

@@ -39,8 +39,6 @@ export type Around = (operation: string, run: () => Promise<unknown>) => Promise
 export function observedStore<S extends SessionStore>(store: S, around: Around): S {
   return new Proxy(store, {
     get(target, property, receiver) {
-      // Observed stores answer `get` through `around` only: a synchronous side door would go unmeasured.
-      if (property === 'getSync') return undefined;
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
       if (typeof property !== 'string' || !OBSERVED_OPERATIONS.has(property)) return value.bind(target);

@@ -94,13 +94,6 @@ export interface SessionStore {
   readonly kind: string;
   create(record: StoredSession, context?: CreateContext): Promise<boolean>;
   get(id: string): Promise<StoredSession | null>;
-  /**
-   * Optional: the same answer as `get`, returned synchronously, for stores that hold their records
-   * in this process (`memoryStore()`). The manager then loads a session and hands it to the
-   * framework in the same tick, without a promise or the `storeTimeout` watch (a synchronous call
-   * cannot outlive a deadline; see SECURITY.md, "Performance"). Only offer it if it never does I/O.
-   */
-  getSync?(id: string): StoredSession | null;
   patch(id: string, patch: SessionPatch): Promise<PatchResult>;
   destroy(id: string): Promise<void>;
   listByUser(userId: string): Promise<StoredSession[]>;

@@ -74,11 +74,6 @@ export class MemoryStore implements SessionStore {
   }
 
   async get(id: string): Promise<StoredSession | null> {
-    return this.getSync(id);
-  }
-
-  /** `get` without the promise: the manager's same-tick load path (records live in this process). */
-  getSync(id: string): StoredSession | null {
     const entry = this.live(id);
     if (!entry) return null;
     const pool = this.poolOf(entry.record);
