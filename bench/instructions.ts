@@ -12,6 +12,7 @@
  *   npm run bench:instructions                               every pair (about two hours of one core)
  *   tsx bench/instructions.ts --only=express --scenarios=ab  a subset → results/instructions-partial.md
  *   options: --warmup=12000 --requests=3000 --connections=8
+ *   --targets=express-custos-memory                          only these targets of the chosen groups
  *
  * Instructions are not time: a cache miss or an AES instruction counts once. They are the
  * work the process asks of the CPU, every thread included (garbage collection too).
@@ -38,6 +39,8 @@ const settings = {
   connections: Number(args.get('connections') ?? 8),
   scenarios: (args.get('scenarios') ?? 'abcd').split('') as ScenarioId[],
   only: args.get('only')?.split(','),
+  /** Target ids (bench/servers file names) to measure within the chosen groups; default all. */
+  targets: args.get('targets')?.split(','),
 };
 const resultName = args.size === 0 ? 'instructions' : 'instructions-partial';
 
@@ -139,6 +142,7 @@ try {
     for (const scenario of settings.scenarios) {
       for (const def of group.targets) {
         if (def.kind === 'bare' && scenario !== 'a') continue;
+        if (settings.targets && !settings.targets.includes(def.id)) continue;
         const result = await measure(def, scenario, outDir);
         const row: Row = { group: group.id, scenario, target: def };
         if (typeof result === 'string') row.skipped = result;
