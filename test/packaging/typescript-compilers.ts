@@ -6,6 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -46,3 +47,31 @@ export function compile(compiler: TypeScriptCompiler, cwd: string, project = 'ts
  * (5102, 5108). Any of them means the fixture proved nothing.
  */
 export const PROJECT_DID_NOT_LOAD = /error TS(6053|5083|18003|5095|5101|5107|5102|5108)\b/;
+
+/**
+ * Type-checks `files` (written into `dir`) against this checkout's sources under the repo's own
+ * tsconfig, and returns the compiler's report. rootDir is the checkout: TypeScript 7 defaults it
+ * to the tsconfig's folder, which the sources are not under. The project is named from `root` by
+ * its path through node_modules (which may be a symlink): a child started in `dir` would see only
+ * its real path, outside this checkout.
+ */
+export async function compileAgainstSources(
+  compiler: TypeScriptCompiler,
+  root: string,
+  dir: string,
+  files: Readonly<Record<string, string>>,
+  extraFiles: readonly string[] = [],
+): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  await writeFile(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      extends: join(root, 'tsconfig.json'),
+      compilerOptions: { noEmit: true, incremental: false, rootDir: root },
+      include: [],
+      files: [...Object.keys(files), ...extraFiles],
+    }),
+  );
+  return compile(compiler, root, join(dir, 'tsconfig.json'));
+}

@@ -1,8 +1,8 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { expressSessionApp } from '../packaging/express-session-app-types.js';
-import { compile, PROJECT_DID_NOT_LOAD, typescriptCompilers } from '../packaging/typescript-compilers.js';
+import { compileAgainstSources, PROJECT_DID_NOT_LOAD, typescriptCompilers } from '../packaging/typescript-compilers.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /**
@@ -17,22 +17,9 @@ afterAll(() => rm(DIR, { recursive: true, force: true }));
 
 for (const compiler of typescriptCompilers(ROOT)) {
   it(`TypeScript ${compiler.version}: an Express app on custos/express-session gets req.session (augmented SessionData), req.sessionID and req.sessionStore typed; misuse fails`, async () => {
-    const dir = join(DIR, `ts${compiler.major}`);
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'app.ts'), expressSessionApp(ENTRY, 'esm'));
-    await writeFile(
-      join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        extends: join(ROOT, 'tsconfig.json'),
-        // rootDir: TypeScript 7 defaults it to this folder, which the sources are not under.
-        compilerOptions: { noEmit: true, incremental: false, rootDir: ROOT },
-        include: [],
-        files: ['app.ts'],
-      }),
-    );
-    // From ROOT, naming the project by its path through the symlink: a child started in `dir` sees
-    // only its real path, outside this checkout (and outside rootDir).
-    const output = await compile(compiler, ROOT, join(dir, 'tsconfig.json'));
+    const output = await compileAgainstSources(compiler, ROOT, join(DIR, `ts${compiler.major}`), {
+      'app.ts': expressSessionApp(ENTRY, 'esm'),
+    });
     // Only the app and the files that declare what it uses: work in progress elsewhere is not judged here.
     const ours = output
       .split('\n')

@@ -1,7 +1,7 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { compile, PROJECT_DID_NOT_LOAD, typescriptCompilers } from '../packaging/typescript-compilers.js';
+import { compileAgainstSources, PROJECT_DID_NOT_LOAD, typescriptCompilers } from '../packaging/typescript-compilers.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** Outside test/ on purpose: the augmentation below is global and must not reach the repo's own type-check. */
@@ -54,22 +54,13 @@ afterAll(() => rm(DIR, { recursive: true, force: true }));
 
 for (const compiler of typescriptCompilers(ROOT)) {
   it(`TypeScript ${compiler.version}: typed session data compiles as declared and misuse fails to compile (generic and declaration merging)`, async () => {
-    const dir = join(DIR, `ts${compiler.major}`);
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'augmented.ts'), AUGMENTED);
-    await writeFile(
-      join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        extends: join(ROOT, 'tsconfig.json'),
-        // rootDir: TypeScript 7 defaults it to this folder, which the sources are not under.
-        compilerOptions: { noEmit: true, incremental: false, rootDir: ROOT },
-        include: [],
-        files: ['augmented.ts', join(ROOT, 'test/types/generic-data.test.ts')],
-      }),
+    const output = await compileAgainstSources(
+      compiler,
+      ROOT,
+      join(DIR, `ts${compiler.major}`),
+      { 'augmented.ts': AUGMENTED },
+      [join(ROOT, 'test/types/generic-data.test.ts')],
     );
-    // From ROOT, naming the project by its path through node_modules (which may be a symlink): a
-    // child started in `dir` would see its real path, and the relative imports another checkout.
-    const output = await compile(compiler, ROOT, join(dir, 'tsconfig.json'));
     // Only our files: an in-progress file elsewhere in src/ is not what this test judges.
     const ours = output
       .split('\n')
