@@ -9,7 +9,6 @@ export type CustosErrorCode =
   | 'INVALID_DURATION'
   | 'INVALID_COOKIE_OPTION'
   | 'NO_ABSOLUTE_TIMEOUT'
-  | 'INSECURE_COOKIE'
   | 'STORE_UNAVAILABLE'
   | 'STORE_CONFLICT'
   | 'SESSION_DESTROYED'
@@ -22,7 +21,7 @@ export type CustosErrorCode =
   | 'HTTPS_REQUIRED'
   | 'INVALID_RECORD'
   | 'INVALID_INPUT'
-  | 'IMPORT_FAILED';
+  | 'INVALID_BACKUP';
 
 export class CustosError extends Error {
   readonly code: CustosErrorCode;
@@ -52,6 +51,7 @@ function defaultStatus(code: CustosErrorCode): number {
       return 409;
     // Bad input, not an outage: no 503, no Retry-After, no store-error (RFC 9110 §15.5).
     case 'INVALID_INPUT':
+    case 'INVALID_BACKUP':
       return 400;
     case 'COOKIE_TOO_LARGE':
       return 413;

@@ -10,6 +10,7 @@ import {
   restoreStore,
   verifyBackupFile,
 } from '../../src/backup/index.js';
+import { isCustosError } from '../../src/errors.js';
 import type { StoredSession } from '../../src/stores/contract.js';
 import { memoryStore } from '../../src/stores/memory/index.js';
 import { makeRecord } from '../../src/testing/records.js';
@@ -49,6 +50,9 @@ async function expectRefused(file: string, problem: string) {
   const error = await restoreStore(target, file).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(BackupFileError);
   expect((error as BackupFileError).problem).toBe(problem);
+  // One error class for the whole library: a refused backup is a CustosError with its own code.
+  expect(isCustosError(error, 'INVALID_BACKUP')).toBe(true);
+  expect((error as BackupFileError).status).toBe(400);
   expect(await all(target)).toEqual(before);
   return error as BackupFileError;
 }
