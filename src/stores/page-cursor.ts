@@ -18,3 +18,17 @@ export function parseCursor(cursor: string): { key: number; id: string } {
   const match = CURSOR.exec(cursor) as RegExpExecArray;
   return { key: Number(match[1]), id: match[2] as string };
 }
+
+/**
+ * A page from a keyset query that read up to `limit + 1` rows (or more): the first `limit` as
+ * records, and a cursor after the last of them only when a further row showed another page exists.
+ */
+export function keysetPage<Row>(
+  rows: readonly Row[],
+  limit: number,
+  toRecord: (row: Row) => StoredSession,
+): { records: StoredSession[]; next: string | null } {
+  const records = rows.slice(0, limit).map(toRecord);
+  const last = records.at(-1);
+  return { records, next: rows.length > limit && last ? cursorAfter(last.createdAt, last) : null };
+}

@@ -1,6 +1,6 @@
 import { CustosError } from '../../errors.js';
 import type { PatchResult, SessionPatch, SessionStore, StoredSession, UserPage } from '../contract.js';
-import { cursorAfter, parseCursor } from '../page-cursor.js';
+import { keysetPage, parseCursor } from '../page-cursor.js';
 import { applyPatch, patchConflicts } from '../patch.js';
 import { retryingDeadlocks } from './deadlock.js';
 import { guarded, storeError } from './errors.js';
@@ -188,9 +188,7 @@ export class MysqlStore implements SessionStore {
         ? await this.run(this.sql.nextUserPage(fetch), [userId, cursor.key, cursor.key, cursor.id])
         : await this.run(this.sql.firstUserPage(fetch), [userId]),
     );
-    const records = rows.slice(0, page.limit).map(rowToSession);
-    const last = records.at(-1);
-    return { records, next: rows.length > page.limit && last ? cursorAfter(last.createdAt, last) : null };
+    return keysetPage(rows, page.limit, rowToSession);
   }
 
   async destroyByUser(userId: string, except: readonly string[] = []): Promise<number> {

@@ -1,7 +1,7 @@
 import { CustosError } from '../../errors.js';
 import type { PatchResult, SessionPatch, SessionStore, StoredSession, UserPage } from '../contract.js';
 import { isStoredSession } from '../contract.js';
-import { cursorAfter, parseCursor } from '../page-cursor.js';
+import { keysetPage, parseCursor } from '../page-cursor.js';
 import { assertIdentifier, type TableNames, tableNames } from './identifiers.js';
 import { classifyInputErrors } from './input-errors.js';
 import { migrate } from './migrate.js';
@@ -114,9 +114,7 @@ export class PostgresStore implements SessionStore {
     const { rows } = cursor
       ? await this.pool.query(this.sql.nextUserPage, [userId, page.limit + 1, cursor.key, cursor.id])
       : await this.pool.query(this.sql.firstUserPage, [userId, page.limit + 1]);
-    const records = rows.slice(0, page.limit).map(rowToSession);
-    const last = records.at(-1);
-    return { records, next: rows.length > page.limit && last ? cursorAfter(last.createdAt, last) : null };
+    return keysetPage(rows, page.limit, rowToSession);
   }
 
   async destroyByUser(userId: string, except: readonly string[] = []): Promise<number> {

@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { CustosError } from '../../errors.js';
 import type { PatchResult, SessionPatch, SessionStore, StoredSession, UserPage } from '../contract.js';
 import { isStoredSession } from '../contract.js';
-import { cursorAfter, parseCursor } from '../page-cursor.js';
+import { keysetPage, parseCursor } from '../page-cursor.js';
 import { patchConflicts } from '../patch.js';
 import { openDatabase } from './open.js';
 import { decodeFields, mergeParams, rowParams, rowToRecord, type SessionRow } from './row.js';
@@ -135,9 +135,7 @@ export class SqliteStore implements SessionStore {
         ? this.statements.firstUserPage.all(params)
         : this.statements.nextUserPage.all({ ...params, ...parseCursor(page.after) })
     ) as SessionRow[];
-    const records = rows.slice(0, page.limit).map(rowToRecord);
-    const last = records.at(-1);
-    return { records, next: rows.length > page.limit && last ? cursorAfter(last.createdAt, last) : null };
+    return keysetPage(rows, page.limit, rowToRecord);
   }
 
   async destroyByUser(userId: string, except: readonly string[] = []): Promise<number> {
