@@ -84,6 +84,20 @@ describe('the packed tarball', () => {
     }
   });
 
+  it('publishes no member marked @internal in its declarations', async () => {
+    const dist = join(app, 'node_modules/custos/dist');
+    const declarations = (await readdir(dist, { recursive: true })).map(String).filter((f) => f.endsWith('.d.ts'));
+    expect(declarations.length).toBeGreaterThan(20);
+    const leaked = [];
+    for (const file of declarations)
+      if ((await readFile(join(dist, file), 'utf8')).includes('@internal')) leaked.push(file);
+    expect(leaked).toEqual([]);
+    // The manager's hooks on Session are what @internal hides; the public methods stay.
+    const session = await readFile(join(dist, 'core/session.d.ts'), 'utf8');
+    expect(session).not.toMatch(/internalGet|refreshCookie|preSessionFormToken/);
+    expect(session).toMatch(/commit\(\): Promise<void>/);
+  });
+
   it('packs a fresh build through prepack, with a LICENSE and no source map naming an unshipped file', async () => {
     const installed = join(app, 'node_modules/custos');
     const entries = (await readdir(installed, { recursive: true })).map(String);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileTrustedProxies, resolveClient } from '../../src/index.js';
+import { compileTrustedProxies, resolveClient } from '../../src/protect/index.js';
 
 describe('trustedProxies (checklist TLS-06)', () => {
   it('accepts exact addresses, IPv4 and IPv6 CIDR ranges, and IPv4-mapped peers', () => {

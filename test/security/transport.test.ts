@@ -2,7 +2,8 @@ import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { enforceHttps, sessions } from '../../src/adapters/express.js';
-import { createSessions, httpsDecision, resolveHttpsOptions, type SessionEvent } from '../../src/index.js';
+import { createSessions, type SessionEvent } from '../../src/index.js';
+import { httpsDecision, resolveHttpsOptions } from '../../src/protect/index.js';
 import { SECRET_A } from '../helpers/clock.js';
 
 function app(options: { trustedProxies?: string[]; hsts?: Parameters<typeof enforceHttps>[0]['hsts'] } = {}) {
