@@ -27,8 +27,12 @@ export const GROUPS: readonly Group[] = [
       { id: 'express-bare', label: 'bare Express', kind: 'bare' },
       { id: 'express-session-memory', label: 'express-session (MemoryStore)', kind: 'peer' },
       { id: 'express-custos-memory', label: 'custos/express (memory)', kind: 'custos' },
+      { id: 'express-custos-compat', label: 'custos/express-session (memory)', kind: 'custos' },
     ],
-    ratios: [{ custos: 'express-custos-memory', peer: 'express-session-memory', scenarios: ['a', 'b', 'c', 'd'] }],
+    ratios: [
+      { custos: 'express-custos-memory', peer: 'express-session-memory', scenarios: ['a', 'b', 'c', 'd'] },
+      { custos: 'express-custos-compat', peer: 'express-session-memory', scenarios: ['a', 'b', 'c', 'd'] },
+    ],
   },
   {
     id: 'redis',
@@ -57,6 +61,26 @@ export const GROUPS: readonly Group[] = [
       { id: 'fastify-custos', label: 'custos/fastify (memory)', kind: 'custos' },
     ],
     ratios: [{ custos: 'fastify-custos', peer: 'fastify-session', scenarios: ['a', 'b', 'c', 'd'] }],
+  },
+  {
+    id: 'koa',
+    title: 'Koa',
+    targets: [
+      { id: 'koa-bare', label: 'bare Koa', kind: 'bare' },
+      { id: 'koa-session', label: 'koa-session (external memory store)', kind: 'peer' },
+      { id: 'koa-custos', label: 'custos/koa (memory)', kind: 'custos' },
+    ],
+    ratios: [{ custos: 'koa-custos', peer: 'koa-session', scenarios: ['a', 'b', 'c', 'd'] }],
+  },
+  {
+    id: 'hono',
+    title: 'Hono on @hono/node-server',
+    targets: [
+      { id: 'hono-bare', label: 'bare Hono', kind: 'bare' },
+      { id: 'hono-sessions', label: 'hono-sessions (MemoryStore)', kind: 'peer' },
+      { id: 'hono-custos', label: 'custos/hono (memory)', kind: 'custos' },
+    ],
+    ratios: [{ custos: 'hono-custos', peer: 'hono-sessions', scenarios: ['a', 'b', 'c', 'd'] }],
   },
   {
     id: 'sealed',
