@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as main from '../../src/index.js';
 import * as protect from '../../src/protect/index.js';
+import * as cookieEntry from '../../src/stores/cookie/index.js';
 
 /**
  * The main entry holds the engine and its vocabulary; the framework-free protection helpers live
@@ -43,5 +44,10 @@ describe('public surface', () => {
   it('no protection helper is left on the main entry', () => {
     const both = Object.keys(protect).filter((name) => name in main);
     expect(both).toEqual([]);
+  });
+
+  it('custos/stores/cookie exports the sealed-cookie store, not the manager machinery behind it', () => {
+    // The codec, the per-request store and the revocation list are the core's sealed-cookie mode.
+    expect(Object.keys(cookieEntry).sort()).toEqual(['CookieStore', 'cookieStore', 'isCookieStore']);
   });
 });

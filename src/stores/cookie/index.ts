@@ -1,10 +1,6 @@
 import type { PatchResult, SessionStore, StoredSession } from '../contract.js';
 import { CookieRevocation } from './revocation.js';
 
-export { openRecord, sealRecord } from './codec.js';
-export { RequestCookieStore } from './request-store.js';
-export { CookieRevocation, isRevocationRecord } from './revocation.js';
-
 export interface CookieStoreOptions {
   /**
    * A server-side store (memory, sqlite, redis, postgres) for revocation: per-user "not before"
