@@ -220,3 +220,9 @@ export async function login(bank: Bank, user = 'alice', jar = new Jar()) {
   if (res.status !== 303) throw new Error(`login failed: ${res.status}`);
   return { jar, token: await c.token(jar), res };
 }
+
+/** The `__Host-sid` cookie a response sets, parsed, or undefined when it sets none. */
+export const sidCookie = (res: { headers: Record<string, unknown> }) =>
+  setCookies(res.headers)
+    .map(parseSetCookie)
+    .find((c) => c.name === '__Host-sid');
