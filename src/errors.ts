@@ -23,6 +23,16 @@ export type CustosErrorCode =
   | 'INVALID_INPUT'
   | 'INVALID_BACKUP';
 
+/**
+ * The error custos throws on purpose: branch on `code` (and answer with `status`), never on the message.
+ *
+ * @example
+ * ```ts
+ * import { CustosError } from 'custos';
+ *
+ * if (!isAllowed) throw new CustosError('NOT_AUTHENTICATED', 'Sign in first'); // status 401
+ * ```
+ */
 export class CustosError extends Error {
   readonly code: CustosErrorCode;
   /** HTTP status an adapter answers with when this error reaches it. */
@@ -60,6 +70,21 @@ function defaultStatus(code: CustosErrorCode): number {
   }
 }
 
+/**
+ * Whether `value` is a `CustosError`, optionally one with the given `code`.
+ *
+ * @example
+ * ```ts
+ * import { isCustosError } from 'custos';
+ *
+ * try {
+ *   session.requireFreshAuth();
+ * } catch (error) {
+ *   if (isCustosError(error, 'REAUTH_REQUIRED')) return redirect('/login?reauth=1');
+ *   throw error;
+ * }
+ * ```
+ */
 export function isCustosError(value: unknown, code?: CustosErrorCode): value is CustosError {
   return value instanceof CustosError && (code === undefined || value.code === code);
 }

@@ -11,6 +11,16 @@ import type { EventListener } from './vocabulary/events.js';
 /** NIST SP 800-63B assurance levels (checklist §4 table, decision D2). */
 export type Preset = 'aal1' | 'aal2' | 'aal3';
 
+/**
+ * The idle and absolute timeouts (milliseconds) of each NIST SP 800-63B assurance level.
+ *
+ * @example
+ * ```ts
+ * import { PRESETS } from 'custos';
+ *
+ * PRESETS.aal2; // { idleTimeout: 1_800_000, absoluteTimeout: 43_200_000 }: 30 minutes idle, 12 hours at most
+ * ```
+ */
 export const PRESETS: Record<Preset, { idleTimeout: number; absoluteTimeout: number }> = {
   aal1: { idleTimeout: 24 * 3_600_000, absoluteTimeout: 30 * 24 * 3_600_000 },
   aal2: { idleTimeout: 30 * 60_000, absoluteTimeout: 12 * 3_600_000 },

@@ -67,6 +67,15 @@ export function sessions<D extends object = SessionData>(manager: SessionManager
 /**
  * Error middleware that turns custos errors thrown by your routes (`REAUTH_REQUIRED`,
  * `NOT_AUTHENTICATED`, `STORE_UNAVAILABLE`, ...) into a generic answer with the right status.
+ *
+ * @example
+ * ```ts
+ * import { sessionErrors, sessions } from 'custos/express';
+ *
+ * app.use(sessions(manager));
+ * app.post('/account/delete', (req, res) => { req.session.requireFreshAuth(); res.sendStatus(204); });
+ * app.use(sessionErrors()); // after the routes: REAUTH_REQUIRED becomes a 403
+ * ```
  */
 export function sessionErrors() {
   return function custosErrors(error: unknown, _req: Request, res: Response, next: NextFunction): void {
@@ -79,6 +88,16 @@ export function sessionErrors() {
  * CSRF middleware: place it after your body parser. Unsafe methods need a same-origin signal
  * and the session's token in the `_csrf` form field or the `x-csrf-token` header; failures get
  * a generic 403 and change nothing. Put `res.locals.csrfToken` into your forms.
+ *
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { csrf, sessions } from 'custos/express';
+ *
+ * app.use(sessions(manager));
+ * app.use(express.urlencoded({ extended: false }));
+ * app.use(csrf(manager)); // forms post `_csrf` with res.locals.csrfToken
+ * ```
  */
 export function csrf<D extends object = SessionData>(manager: SessionManager<D>, options: AdapterOptions = {}) {
   const field = manager.options.protect.field;

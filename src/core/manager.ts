@@ -37,6 +37,15 @@ function listenTo(store: SessionStore, listener: (event: StoreEvent) => void): v
 /**
  * The framework-free engine: reads the one cookie, verifies it, loads and checks the record,
  * and hands adapters a `Session` plus the headers to send back.
+ *
+ * @example
+ * ```ts
+ * import { SessionManager } from 'custos';
+ *
+ * const manager = new SessionManager({ secrets: [process.env.SESSION_SECRET!] });
+ * const devices = await manager.listSessions(userId); // for a "signed-in devices" page
+ * await manager.revokeUser(userId); // sign the user out everywhere
+ * ```
  */
 export class SessionManager<D extends object = SessionData> {
   readonly options: ResolvedOptions;

@@ -113,7 +113,17 @@ export interface SessionStore {
   close(): Promise<void>;
 }
 
-/** Checks the shape of a record coming from an untrusted source (an import file, another store). */
+/**
+ * Checks the shape of a record coming from an untrusted source (an import file, another store).
+ *
+ * @example
+ * ```ts
+ * import { isStoredSession } from 'custos';
+ *
+ * const record: unknown = JSON.parse(line);
+ * if (!isStoredSession(record)) throw new Error('not a session record');
+ * ```
+ */
 export function isStoredSession(value: unknown): value is StoredSession {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Record<string, unknown>;

@@ -4,7 +4,18 @@ export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}` | str
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** `'30m'`, `'12h'`, `'2s'`, `'7d'`, `'250ms'` or a number of milliseconds. */
+/**
+ * Milliseconds of a duration: `'30m'`, `'12h'`, `'2s'`, `'7d'`, `'250ms'` or a number of milliseconds.
+ * Throws `INVALID_DURATION` (naming `optionName`) for anything else.
+ *
+ * @example
+ * ```ts
+ * import { parseDuration } from 'custos';
+ *
+ * parseDuration('30m', 'idleTimeout'); // 1_800_000
+ * parseDuration(process.env.SESSION_TTL ?? '12h', 'SESSION_TTL');
+ * ```
+ */
 export function parseDuration(value: Duration, optionName: string): number {
   if (typeof value === 'number') {
     if (Number.isFinite(value) && value > 0) return value;

@@ -22,6 +22,20 @@ const OWNER = Symbol('custos.owner');
  * assignment; at the end of the request (or on `save`) the properties are compared with what was
  * loaded and only changed keys are written, each as its own field (DESIGN decision 4), so
  * concurrent requests touching different keys never overwrite each other.
+ *
+ * @example
+ * ```ts
+ * import session from 'custos/express-session';
+ *
+ * app.use(session({ secret: process.env.SESSION_SECRET, resave: false, saveUninitialized: false }));
+ * app.post('/login', (req, res, next) => {
+ *   req.session.regenerate((error) => {
+ *     if (error) return next(error);
+ *     req.session.userId = user.id;
+ *     res.redirect('/');
+ *   });
+ * });
+ * ```
  */
 export class CompatSession {
   declare [OWNER]: CompatOwner;

@@ -35,6 +35,17 @@ type CookieFlags = Pick<CompatSettings, 'partitioned' | 'priority'>;
  * `req.session.cookie`: express-session's Cookie surface. `maxAge`/`expires` change the browser
  * cookie's lifetime for this session; `secure`, `httpOnly`, `sameSite`, `path` and `domain` are
  * read-only facts of the custos cookie (changing them per session is not supported).
+ *
+ * @example
+ * ```ts
+ * import session from 'custos/express-session';
+ *
+ * app.use(session({ secret: process.env.SESSION_SECRET, resave: false, saveUninitialized: false }));
+ * app.post('/login', (req, res) => {
+ *   if (req.body.remember) req.session.cookie.maxAge = 30 * 24 * 3_600_000; // "remember me" for 30 days
+ *   res.redirect('/');
+ * });
+ * ```
  */
 export class CompatCookie {
   /** The lifetime the cookie was given, in ms; null for a browser-session cookie. */

@@ -19,6 +19,15 @@ export interface StoreConstructor {
  * A plain function rather than a class: an ES class cannot be called without `new`, and store
  * packages written before classes (connect-sqlite3, session-file-store) call `Store.call(this)`
  * and link prototypes with `util.inherits`. `class X extends Store` works with it just the same.
+ *
+ * @example
+ * ```ts
+ * import session from 'custos/express-session';
+ * import connectPgSimple from 'connect-pg-simple';
+ *
+ * const PgStore = connectPgSimple(session); // the store package extends session.Store
+ * app.use(session({ secret: process.env.SESSION_SECRET, store: new PgStore({ pool }) }));
+ * ```
  */
 export const Store = function Store(this: EventEmitter) {
   EventEmitter.call(this);
@@ -30,6 +39,14 @@ export type Store = EventEmitter;
 /**
  * express-session's `MemoryStore`, for apps that pass `new session.MemoryStore()`: a callback
  * store over a Map, JSON-serialised, honouring `cookie.expires`. One process only; for tests.
+ *
+ * @example
+ * ```ts
+ * import session from 'custos/express-session';
+ *
+ * const store = new session.MemoryStore(); // tests only: one process, nothing persisted
+ * app.use(session({ secret: process.env.SESSION_SECRET, resave: false, saveUninitialized: false, store }));
+ * ```
  */
 export class MemoryStore extends Store {
   readonly #sessions = new Map<string, string>();

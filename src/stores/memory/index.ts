@@ -42,6 +42,14 @@ const budget = (value: number | undefined, name: string): number => {
  * anyone can create without credentials) cannot push a signed-in user out (CWE-770: a shared
  * resource without a per-kind limit). Map insertion order doubles as each LRU list: a
  * read re-inserts the entry at the end. Every eviction is reported, never silent.
+ *
+ * @example
+ * ```ts
+ * import { createSessions, MemoryStore } from 'custos';
+ *
+ * const store = new MemoryStore({ maxSessions: 10_000, maxAnonymousSessions: 50_000 });
+ * const manager = createSessions({ secrets: [process.env.SESSION_SECRET!], store });
+ * ```
  */
 export class MemoryStore implements SessionStore {
   readonly kind = 'memory';
@@ -235,6 +243,16 @@ export class MemoryStore implements SessionStore {
   }
 }
 
+/**
+ * Creates a `MemoryStore`: the bounded in-process store for tests, demos and single-process apps.
+ *
+ * @example
+ * ```ts
+ * import { createSessions, memoryStore } from 'custos';
+ *
+ * const manager = createSessions({ secrets: [process.env.SESSION_SECRET!], store: memoryStore() });
+ * ```
+ */
 export function memoryStore(options?: MemoryStoreOptions): MemoryStore {
   return new MemoryStore(options);
 }
