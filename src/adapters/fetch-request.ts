@@ -32,7 +32,17 @@ function peerAddress<A extends unknown[]>(options: AdapterOptions<A>, request: R
   return typeof remoteAddress === 'function' ? remoteAddress(request, ...rest) : remoteAddress;
 }
 
-/** The core's view of a Fetch `Request`: the scheme from its URL, or from a trusted proxy. */
+/**
+ * The core's view of a Fetch `Request`: the scheme from its URL, or from a trusted proxy.
+ *
+ * @example
+ * ```ts
+ * import { respondWithSession, toRequestLike } from 'custos/fetch';
+ *
+ * const behindProxy = toRequestLike(request, { trustedProxies: ['loopback'] });
+ * return respondWithSession(manager, behindProxy, async (session) => new Response(session.userId ?? 'guest'));
+ * ```
+ */
 export function toRequestLike(request: Request, options: AdapterOptions = {}): RequestLike {
   const remoteAddress = peerAddress(options, request, []);
   const encrypted = request.url.startsWith('https:');

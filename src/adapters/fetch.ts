@@ -9,7 +9,18 @@ import { withVary } from './vary.js';
 
 export { type AdapterOptions, type FetchAdapterOptions, toRequestLike } from './fetch-request.js';
 
-/** Copies a response so headers can be added even when the original's headers are immutable. */
+/**
+ * Copies a response so headers can be added even when the original's headers are immutable.
+ * `set-cookie` values are appended, every other header replaces the original's.
+ *
+ * @example
+ * ```ts
+ * import { withSessionHeaders } from 'custos/fetch';
+ *
+ * await session.commit();
+ * return withSessionHeaders(await fetch(upstream), session.responseHeaders());
+ * ```
+ */
 export function withSessionHeaders(response: Response, headers: ReadonlyArray<[string, string]>): Response {
   if (headers.length === 0) return response;
   const out = new Response(response.body, {
@@ -24,7 +35,22 @@ export function withSessionHeaders(response: Response, headers: ReadonlyArray<[s
   return out;
 }
 
-/** A custos error as its row of the failure table, or null for any other error (rethrow it). */
+/**
+ * A custos error as its row of the failure table, or null for any other error (rethrow it).
+ *
+ * @example
+ * ```ts
+ * import { sessionErrorResponse } from 'custos/fetch';
+ *
+ * try {
+ *   return await handle(request);
+ * } catch (error) {
+ *   const answer = sessionErrorResponse(error); // e.g. the generic 503 when the store is down
+ *   if (answer) return answer;
+ *   throw error;
+ * }
+ * ```
+ */
 export function sessionErrorResponse(error: unknown): Response | null {
   const answer = genericSessionFailure(error);
   return answer ? failureResponse(answer) : null;
@@ -83,7 +109,18 @@ export async function respondWithSession<D extends object>(
   }
 }
 
-/** Lower-level form of `sessions`: load, then `finish(response)` commits and adds the headers. */
+/**
+ * Lower-level form of `sessions`: load, then `finish(response)` commits and adds the headers.
+ *
+ * @example
+ * ```ts
+ * import { loadSession } from 'custos/fetch';
+ *
+ * const { session, finish } = await loadSession(manager, request);
+ * session.set('lastPage', new URL(request.url).pathname);
+ * return finish(new Response('ok'));
+ * ```
+ */
 export async function loadSession<D extends object>(
   manager: SessionManager<D>,
   request: Request,
@@ -142,10 +179,28 @@ export function csrf<D extends object, A extends unknown[] = []>(
   };
 }
 
-/** The same function as `sessions` (its name before every adapter exported the same four). */
+/**
+ * The same function as `sessions` (its name before every adapter exported the same four).
+ *
+ * @example
+ * ```ts
+ * import { withSessions } from 'custos/fetch';
+ *
+ * export const GET = withSessions(manager, async (request, session) => Response.json({ user: session.userId }));
+ * ```
+ */
 export const withSessions = sessions;
 
-/** The same function as `csrf` (its name before every adapter exported the same four). */
+/**
+ * The same function as `csrf` (its name before every adapter exported the same four).
+ *
+ * @example
+ * ```ts
+ * import { withCsrf, withSessions } from 'custos/fetch';
+ *
+ * export const POST = withSessions(manager, withCsrf(manager, async () => new Response('saved')));
+ * ```
+ */
 export const withCsrf = csrf;
 
 export { enforceHttps, jsonOnly } from './fetch-protect.js';

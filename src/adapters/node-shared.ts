@@ -45,6 +45,15 @@ function expressTrust(req: IncomingMessage): TrustPredicate | undefined {
  * follows its app's `trust proxy` (so `app.set('trust proxy', 1)` behind a PaaS router just
  * works), but forwarded values are still read from the trusted hop, never the left-most.
  * `remoteAddress` replaces the socket's peer address (the `remoteAddress` option's answer).
+ *
+ * @example
+ * ```ts
+ * import { toRequestLike } from 'custos/node';
+ *
+ * // Behind nginx on the same host: believe its X-Forwarded-For / X-Forwarded-Proto.
+ * const { remoteAddress, secure } = toRequestLike(req, ['loopback']);
+ * log.info({ remoteAddress, secure }, 'request');
+ * ```
  */
 export function toRequestLike(req: IncomingMessage, trust?: ProxyTrust, remoteAddress?: string): RequestLike {
   const client = resolveClient(
@@ -189,7 +198,21 @@ export function commitOnEnd(res: ServerResponse, session: CommittableSession): v
   } as typeof res.end;
 }
 
-/** Loads the session for a Node request and wires the commit to the response. */
+/**
+ * Loads the session for a Node request and wires the commit to the response (it runs before
+ * `res.end` sends anything). Rejects with a `CustosError` when the store is down.
+ *
+ * @example
+ * ```ts
+ * import { attachSession } from 'custos/node';
+ *
+ * http.createServer(async (req, res) => {
+ *   const session = await attachSession(manager, req, res);
+ *   session.set('visits', (session.get('visits') ?? 0) + 1);
+ *   res.end(`visits: ${session.get('visits')}`);
+ * });
+ * ```
+ */
 export function attachSession<D extends object>(
   manager: SessionManager<D>,
   req: IncomingMessage,

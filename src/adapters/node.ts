@@ -92,8 +92,30 @@ export function csrf<D extends object>(
   };
 }
 
-/** The same function as `sessions` (its name before every adapter exported the same four). */
+/**
+ * The same function as `sessions` (its name before every adapter exported the same four).
+ *
+ * @example
+ * ```ts
+ * import { withSessions } from 'custos/node';
+ *
+ * http.createServer(withSessions(manager, async (req, res) => {
+ *   res.end(req.session.userId ?? 'guest');
+ * }));
+ * ```
+ */
 export const withSessions = sessions;
 
-/** The same function as `csrf` (its name before every adapter exported the same four). */
+/**
+ * The same function as `csrf` (its name before every adapter exported the same four).
+ *
+ * @example
+ * ```ts
+ * import { withCsrf, withSessions } from 'custos/node';
+ *
+ * http.createServer(withSessions(manager, withCsrf(manager, async (req, res) => {
+ *   res.end('saved');
+ * })));
+ * ```
+ */
 export const withCsrf = csrf;
