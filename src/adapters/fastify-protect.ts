@@ -33,7 +33,16 @@ export function enforceHttps(
   };
 }
 
-/** An `onRequest` hook for JSON endpoints (CSRF-08): form, multipart and text bodies get 415 unparsed. */
+/**
+ * An `onRequest` hook for JSON endpoints (CSRF-08): form, multipart and text bodies get 415 unparsed.
+ *
+ * @example
+ * ```ts
+ * import { jsonOnly } from 'custos/fastify';
+ *
+ * app.post('/api/transfer', { onRequest: jsonOnly({ requireHeader: 'x-csrf-token' }) }, transferHandler);
+ * ```
+ */
 export function jsonOnly(options: RequireJsonOptions = {}): onRequestAsyncHookHandler {
   return async function custosJsonOnly(request: FastifyRequest, reply: FastifyReply) {
     const verdict = requireJson(bareRequestLike(request.raw), options);

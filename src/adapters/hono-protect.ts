@@ -9,6 +9,14 @@ import { type AdapterOptions, toRequestLike } from './hono-request.js';
 /**
  * Hono middleware, mount it first: plain-HTTP GET/HEAD → 308 to `https://<host>`, other
  * plain-HTTP methods → 403, HSTS on every HTTPS response (TLS-01..06).
+ *
+ * @example
+ * ```ts
+ * import { enforceHttps, sessions } from 'custos/hono';
+ *
+ * app.use(enforceHttps({ host: 'bank.example', trustedProxies: ['loopback'] }));
+ * app.use(sessions(manager));
+ * ```
  */
 export function enforceHttps(options: HttpsOptions & AdapterOptions): MiddlewareHandler {
   const resolved = resolveHttpsOptions(options);
@@ -22,7 +30,16 @@ export function enforceHttps(options: HttpsOptions & AdapterOptions): Middleware
   };
 }
 
-/** Hono middleware for JSON endpoints (CSRF-08): form, multipart and text bodies get 415. */
+/**
+ * Hono middleware for JSON endpoints (CSRF-08): form, multipart and text bodies get 415.
+ *
+ * @example
+ * ```ts
+ * import { jsonOnly } from 'custos/hono';
+ *
+ * app.use('/api/*', jsonOnly({ requireHeader: 'x-requested-with' }));
+ * ```
+ */
 export function jsonOnly(options: RequireJsonOptions = {}): MiddlewareHandler {
   return async function custosJsonOnly(c, next) {
     const verdict = requireJson(

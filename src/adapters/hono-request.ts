@@ -14,7 +14,20 @@ export type AdapterOptions = AdapterOptionsFor<Context>;
 /** @deprecated Use `AdapterOptions`, the one options type of every adapter. */
 export type HonoAdapterOptions = AdapterOptions;
 
-/** The core's view of a Hono request, on @hono/node-server or any Fetch runtime. */
+/**
+ * The core's view of a Hono request, on @hono/node-server or any Fetch runtime.
+ *
+ * @example
+ * ```ts
+ * import { toRequestLike } from 'custos/hono';
+ *
+ * app.get('/login', (c) => {
+ *   const { token, setCookie } = manager.preSessionCsrf(toRequestLike(c, { trustedProxies: ['loopback'] }));
+ *   if (setCookie) c.header('set-cookie', setCookie, { append: true });
+ *   return c.json({ csrfToken: token });
+ * });
+ * ```
+ */
 export function toRequestLike(c: Context, options: AdapterOptions = {}): RequestLike {
   // @hono/node-server passes the Node request as `c.env.incoming`; pure Fetch runtimes do not.
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;

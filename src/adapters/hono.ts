@@ -84,6 +84,15 @@ export function sessions<D extends object = SessionData>(
  * requests with a generic 403. The token comes from the `_csrf` form field or the
  * `x-csrf-token` header; get one for your pages with `c.get('csrfToken')?.()` (or
  * `manager.csrfToken(c.get('session'))`).
+ *
+ * @example
+ * ```ts
+ * import { csrf, sessions } from 'custos/hono';
+ *
+ * app.use(sessions(manager));
+ * app.use(csrf(manager));
+ * app.get('/form', (c) => c.html(`<input type="hidden" name="_csrf" value="${c.get('csrfToken')?.()}">`));
+ * ```
  */
 export function csrf<D extends object = SessionData>(
   manager: SessionManager<D>,

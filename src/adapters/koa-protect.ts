@@ -10,6 +10,14 @@ import { bareRequestLike, koaTrust, startupTrust, toRequestLike } from './node-s
 /**
  * Koa middleware, mount it first: plain-HTTP GET/HEAD → 308 to `https://<host>`, other
  * plain-HTTP methods → 403, HSTS on every HTTPS response, error responses included (TLS-01..06).
+ *
+ * @example
+ * ```ts
+ * import { enforceHttps, sessions } from 'custos/koa';
+ *
+ * app.use(enforceHttps({ host: 'bank.example', trustedProxies: ['loopback'] }));
+ * app.use(sessions(manager));
+ * ```
  */
 export function enforceHttps(options: EnforceHttpsOptions & AdapterOptionsFor<Context>): Middleware {
   const resolved = resolveHttpsOptions(options);
@@ -37,7 +45,16 @@ export function enforceHttps(options: EnforceHttpsOptions & AdapterOptionsFor<Co
   };
 }
 
-/** Koa middleware for JSON endpoints (CSRF-08): form, multipart and text bodies get 415. */
+/**
+ * Koa middleware for JSON endpoints (CSRF-08): form, multipart and text bodies get 415.
+ *
+ * @example
+ * ```ts
+ * import { jsonOnly } from 'custos/koa';
+ *
+ * router.post('/api/transfer', jsonOnly(), bodyParser(), transferHandler);
+ * ```
+ */
 export function jsonOnly(options: RequireJsonOptions = {}): Middleware {
   return async function custosJsonOnly(ctx: Context, next: Next): Promise<void> {
     const verdict = requireJson(bareRequestLike(ctx.req), options);

@@ -69,6 +69,16 @@ export function sessions<D extends object = SessionData>(
  * CSRF middleware (after your body parser, on the routes that change state): refuses
  * cross-site and tokenless unsafe requests with a generic 403. The token goes in the `_csrf`
  * body field or the `x-csrf-token` header; `ctx.state.csrfToken` holds one for your forms.
+ *
+ * @example
+ * ```ts
+ * import bodyParser from 'koa-bodyparser';
+ * import { csrf, sessions } from 'custos/koa';
+ *
+ * app.use(sessions(manager));
+ * app.use(bodyParser());
+ * app.use(csrf(manager)); // forms post `_csrf` with ctx.state.csrfToken
+ * ```
  */
 export function csrf<D extends object = SessionData>(
   manager: SessionManager<D>,

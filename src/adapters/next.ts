@@ -37,7 +37,18 @@ export interface NextSessionOptions {
   secure?: boolean;
 }
 
-/** The core's view of the request a server component, Server Action or route handler runs for. */
+/**
+ * The core's view of the request a server component, Server Action or route handler runs for.
+ *
+ * @example
+ * ```ts
+ * import { headers } from 'next/headers';
+ * import { requestFromHeaders } from 'custos/next';
+ *
+ * const request = requestFromHeaders(await headers(), 'GET', { secure: process.env.NODE_ENV === 'production' });
+ * const session = await manager.load(request); // what readSession does
+ * ```
+ */
 export function requestFromHeaders(
   headers: NextHeaders,
   method: string,
@@ -114,6 +125,16 @@ export function readSession<D extends object>(
  * else, before login, the pre-session token when the visitor cookie it is bound to is already
  * there. On null, take the token from a route handler (`manager.csrfToken(session)` in
  * `withSessions`), which can set that cookie.
+ *
+ * @example
+ * ```ts
+ * import { headers } from 'next/headers';
+ * import { readCsrfToken, readSession } from 'custos/next';
+ *
+ * const requestHeaders = await headers();
+ * const session = await readSession(manager, requestHeaders);
+ * const csrfToken = readCsrfToken(manager, session, requestHeaders); // the form's hidden `_csrf` field
+ * ```
  */
 export function readCsrfToken<D extends object>(
   manager: SessionManager<D>,
@@ -195,7 +216,18 @@ function setNextCookie(jar: NextCookieJar, cookie: SetCookie): void {
   jar.set(cookie.name, decodeURIComponent(cookie.value), options);
 }
 
-/** Replays a `Set-Cookie` value through Next's cookie jar. */
+/**
+ * Replays a `Set-Cookie` value through Next's cookie jar.
+ *
+ * @example
+ * ```ts
+ * import { cookies } from 'next/headers';
+ * import { setCookieHeader } from 'custos/next';
+ *
+ * const jar = await cookies();
+ * for (const [name, value] of session.responseHeaders()) if (name === 'set-cookie') setCookieHeader(jar, value);
+ * ```
+ */
 export function setCookieHeader(jar: NextCookieJar, header: string): void {
   const [pair = '', ...attributes] = header.split(';').map((part) => part.trim());
   const equals = pair.indexOf('=');
