@@ -6,6 +6,18 @@ export type BackupProblem = 'unreadable' | 'foreign' | 'unsupported-version' | '
 /**
  * A backup file that cannot be trusted as a whole. Restores check the entire file before the
  * first write, so this error always means "the store was not touched".
+ *
+ * @example
+ * ```ts
+ * import { BackupFileError, restoreStore } from 'custos/backup';
+ *
+ * try {
+ *   await restoreStore(store, 'sessions.backup', { keepRevocations: true });
+ * } catch (error) {
+ *   if (error instanceof BackupFileError) console.error(`backup refused (${error.problem}); the store is unchanged`);
+ *   else throw error;
+ * }
+ * ```
  */
 export class BackupFileError extends CustosError {
   readonly problem: BackupProblem;

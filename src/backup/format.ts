@@ -12,8 +12,28 @@ import type { StoredSession } from '../stores/contract.js';
  * Records stay sealed exactly as the store held them: a backup holds no plaintext session data,
  * but it does hold every verifier, so treat it like the database itself (written with mode 0600).
  * The end line makes truncation and edits detectable before anything is restored.
+ *
+ * @example
+ * ```ts
+ * import { BACKUP_FORMAT } from 'custos/backup';
+ *
+ * const [first] = (await readFile('sessions.backup', 'utf8')).split('\n', 1);
+ * const isCustosBackup = JSON.parse(first ?? '{}').format === BACKUP_FORMAT;
+ * ```
  */
 export const BACKUP_FORMAT = 'custos-sessions';
+/**
+ * The backup file version this release writes (the header's `version`); a newer one is refused
+ * as `unsupported-version`.
+ *
+ * @example
+ * ```ts
+ * import { BACKUP_VERSION, verifyBackupFile } from 'custos/backup';
+ *
+ * const { header } = await verifyBackupFile('sessions.backup');
+ * console.log(`version ${header.version} (this release writes ${BACKUP_VERSION})`);
+ * ```
+ */
 export const BACKUP_VERSION = 1;
 
 export interface BackupHeader {

@@ -17,6 +17,14 @@ export interface BackupSummary {
 /**
  * Reads the whole file and checks the header, every record's shape, the record count and the
  * checksum. Throws {@link BackupFileError} saying what is wrong; never touches a store.
+ *
+ * @example
+ * ```ts
+ * import { verifyBackupFile } from 'custos/backup';
+ *
+ * const summary = await verifyBackupFile('sessions.backup');
+ * console.log(`${summary.records} sessions from a ${summary.header.source} store, ${summary.header.createdAt}`);
+ * ```
  */
 export async function verifyBackupFile(path: string): Promise<BackupSummary> {
   const before = await statOf(path);
@@ -32,6 +40,16 @@ export async function verifyBackupFile(path: string): Promise<BackupSummary> {
 /**
  * The records of a file {@link verifyBackupFile} accepted. Refuses a file that changed since,
  * and still checks everything as it reads (the end line arrives after the last record).
+ *
+ * @example
+ * ```ts
+ * import { readBackupRecords, verifyBackupFile } from 'custos/backup';
+ *
+ * const verified = await verifyBackupFile('sessions.backup');
+ * for await (const record of readBackupRecords('sessions.backup', verified)) {
+ *   if (record.userId === 'alice') console.log(record.id, new Date(record.lastSeenAt));
+ * }
+ * ```
  */
 export async function* readBackupRecords(path: string, verified: BackupSummary): AsyncGenerator<StoredSession> {
   const now = await statOf(path);

@@ -15,6 +15,14 @@ export interface BackupResult {
  * Writes every live session of `store` to a backup file. A store with an online snapshot
  * (`backupTo`, SQLite) is first copied whole so the file is one consistent point in time; other
  * stores are read record by record (each record is consistent, the set spans the export).
+ *
+ * @example
+ * ```ts
+ * import { backupStore } from 'custos/backup';
+ * import { sqliteStore } from 'custos/stores/sqlite';
+ *
+ * const { written, skippedExpired } = await backupStore(sqliteStore({ path: 'sessions.db' }), 'sessions.backup');
+ * ```
  */
 export async function backupStore(
   store: SessionStore,
@@ -67,6 +75,16 @@ export interface RestoreOptions {
  * so without `keepRevocations` sessions revoked after the backup come back signed in: a restore
  * undoes those logouts (OWASP ASVS 5.0 V7.4: terminated sessions must stay terminated), and a
  * warning says so.
+ *
+ * @example
+ * ```ts
+ * import { restoreStore } from 'custos/backup';
+ * import { redisStore } from 'custos/stores/redis';
+ *
+ * const { written, skippedRevoked } = await restoreStore(redisStore({ client }), 'sessions.backup', {
+ *   keepRevocations: true, // nobody logged out since the backup is signed back in
+ * });
+ * ```
  */
 export async function restoreStore(
   store: SessionStore,

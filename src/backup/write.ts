@@ -17,6 +17,13 @@ export interface WriteBackupOptions {
  * Streams records into a backup file. The file appears under its name only once complete
  * (written beside it, then renamed), so a crash mid-backup never leaves a file that looks whole.
  * Returns how many records were written.
+ *
+ * @example
+ * ```ts
+ * import { writeBackupFile } from 'custos/backup';
+ *
+ * const written = await writeBackupFile('sessions.backup', store.exportRecords(), { source: store.kind });
+ * ```
  */
 export async function writeBackupFile(
   path: string,

@@ -280,6 +280,18 @@ export class MysqlStore implements SessionStore {
   async close(): Promise<void> {}
 }
 
+/**
+ * Creates a {@link MysqlStore} over your mysql2 pool; run `await store.migrate()` once at start-up.
+ *
+ * @example
+ * ```ts
+ * import mysql from 'mysql2/promise';
+ * import { mysqlStore } from 'custos/stores/mysql';
+ *
+ * const store = mysqlStore({ pool: mysql.createPool({ uri: process.env.DATABASE_URL }) });
+ * await store.migrate();
+ * ```
+ */
 export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
   return new MysqlStore(options);
 }

@@ -45,6 +45,17 @@ const MIGRATIONS: readonly ((t: TableNames) => string[])[] = [
 /** ER_DUP_KEYNAME: the index a step adds is already there (the step ran before it was recorded). */
 const DUPLICATE_KEY_NAME = 1061;
 
+/**
+ * The schema version `store.migrate()` brings the tables to (recorded in `<table>_migrations`).
+ *
+ * @example
+ * ```ts
+ * import { LATEST_SCHEMA_VERSION } from 'custos/stores/mysql';
+ *
+ * const applied = await store.migrate(); // the versions applied now, [] when already current
+ * console.log(`schema at version ${LATEST_SCHEMA_VERSION}, applied: ${applied.join(', ') || 'none'}`);
+ * ```
+ */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Lock names are at most 64 characters: a digest of database and table fits any pair. */

@@ -185,6 +185,18 @@ export class PostgresStore implements SessionStore {
   }
 }
 
+/**
+ * Creates a {@link PostgresStore} over your node-postgres pool; run `await store.migrate()` once at start-up.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { postgresStore } from 'custos/stores/postgres';
+ *
+ * const store = postgresStore({ pool: new pg.Pool({ connectionString: process.env.DATABASE_URL }) });
+ * await store.migrate();
+ * ```
+ */
 export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   return new PostgresStore(options);
 }

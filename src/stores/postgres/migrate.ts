@@ -40,6 +40,17 @@ const MIGRATIONS: readonly ((t: TableNames) => string[])[] = [
   ],
 ];
 
+/**
+ * The schema version `store.migrate()` brings the tables to (recorded in `<table>_migrations`).
+ *
+ * @example
+ * ```ts
+ * import { LATEST_SCHEMA_VERSION } from 'custos/stores/postgres';
+ *
+ * const applied = await store.migrate(); // the versions applied now, [] when already current
+ * console.log(`schema at version ${LATEST_SCHEMA_VERSION}, applied: ${applied.join(', ') || 'none'}`);
+ * ```
+ */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 
 /**

@@ -249,7 +249,18 @@ export class RedisStore implements SessionStore {
   async close(): Promise<void> {}
 }
 
-/** Creates a {@link RedisStore}. */
+/**
+ * Creates a {@link RedisStore}.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * import { redisStore } from 'custos/stores/redis';
+ *
+ * const client = new Redis(process.env.REDIS_URL!, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+ * const store = redisStore({ client, prefix: 'myapp:sess:' });
+ * ```
+ */
 export function redisStore(options: RedisStoreOptions): RedisStore {
   return new RedisStore(options);
 }

@@ -42,6 +42,15 @@ const IMPORT_BATCH = 500;
  * A session store in one SQLite file: the embedded default. One row per session with the sealed
  * fields in a JSON text column; every write is one statement or one `BEGIN IMMEDIATE` transaction,
  * so several stores (in one process or many) can share the file.
+ *
+ * @example
+ * ```ts
+ * import { createSessions } from 'custos';
+ * import { SqliteStore } from 'custos/stores/sqlite';
+ *
+ * const store = new SqliteStore({ path: '.data/sessions.db', tablePrefix: 'auth_' });
+ * const manager = createSessions({ secrets: [process.env.SESSION_SECRET!], store });
+ * ```
  */
 export class SqliteStore implements SessionStore {
   readonly kind = 'sqlite';
@@ -211,11 +220,21 @@ export class SqliteStore implements SessionStore {
 }
 
 /**
+ * Creates a {@link SqliteStore}: from a file `path` (opened with WAL and a busy timeout), or an open better-sqlite3 `database`.
+ *
  * @example
+ * ```ts
+ * import { sqliteStore } from 'custos/stores/sqlite';
+ *
  * const store = sqliteStore({ path: '.data/sessions.db' });
+ * ```
  * @example
+ * ```ts
  * import Database from 'better-sqlite3';
+ * import { sqliteStore } from 'custos/stores/sqlite';
+ *
  * const store = sqliteStore({ database: new Database('app.db'), tablePrefix: 'auth_' });
+ * ```
  */
 export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   return new SqliteStore(options);

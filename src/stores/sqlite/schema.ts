@@ -36,7 +36,18 @@ const migrations: ReadonlyArray<(t: SqliteTables) => string> = [
   `,
 ];
 
-/** The schema version this code writes. */
+/**
+ * The schema version this code writes (in `<prefix>meta`, key `schema_version`); opening a newer file is refused.
+ *
+ * @example
+ * ```ts
+ * import Database from 'better-sqlite3';
+ * import { SCHEMA_VERSION } from 'custos/stores/sqlite';
+ *
+ * const row = new Database('sessions.db').prepare("SELECT value FROM custos_meta WHERE key = 'schema_version'").get();
+ * console.log(`file at ${row?.value ?? 0}, this custos writes ${SCHEMA_VERSION}`);
+ * ```
+ */
 export const SCHEMA_VERSION = migrations.length;
 
 /**
