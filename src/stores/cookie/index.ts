@@ -91,10 +91,34 @@ export class CookieStore implements SessionStore {
   }
 }
 
+/**
+ * Creates a {@link CookieStore}: sealed-cookie mode, the whole session sealed into its cookie,
+ * with an optional server-side store for revocation.
+ *
+ * @example
+ * ```ts
+ * import { createSessions } from 'custos';
+ * import { cookieStore } from 'custos/stores/cookie';
+ * import { redisStore } from 'custos/stores/redis';
+ *
+ * const store = cookieStore({ revocation: redisStore({ client }) }); // logout is enforced server-side
+ * const manager = createSessions({ secrets: [process.env.SESSION_SECRET!], store });
+ * ```
+ */
 export function cookieStore(options: CookieStoreOptions = {}): CookieStore {
   return new CookieStore(options);
 }
 
+/**
+ * Whether `store` is a sealed-cookie store: its sessions live in the cookies, not in the store.
+ *
+ * @example
+ * ```ts
+ * import { isCookieStore } from 'custos/stores/cookie';
+ *
+ * if (isCookieStore(manager.store)) console.log('sealed-cookie mode: there are no session records to back up');
+ * ```
+ */
 export function isCookieStore(store: SessionStore): store is CookieStore {
   return store instanceof CookieStore;
 }
