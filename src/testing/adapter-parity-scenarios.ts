@@ -20,6 +20,18 @@ const SAME_ORIGIN = { 'sec-fetch-site': 'same-origin' };
 /**
  * The answer is the failure table's row, byte for byte: status, body, every header the row
  * names, and no content type on a row without a body. Drift between adapters shows up here.
+ *
+ * @example
+ * ```ts
+ * import { assertFailureAnswer } from 'custos/testing';
+ *
+ * const forbidden = {
+ *   status: 403,
+ *   body: 'Forbidden',
+ *   headers: [['content-type', 'text/plain; charset=utf-8'], ['cache-control', 'no-store']] as const,
+ * };
+ * assertFailureAnswer(await browser.post('/protected'), forbidden, 'CSRF refusal');
+ * ```
  */
 export function assertFailureAnswer(response: ScenarioResponse, expected: FailureAnswer, what: string): void {
   assert.equal(response.status, expected.status, `${what}: status`);

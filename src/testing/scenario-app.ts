@@ -24,7 +24,17 @@ export interface ScenarioView {
 /** Guards a route can sit behind, mounted by the driver with its adapter's own `jsonOnly` / `enforceHttps`. */
 export type ScenarioGuard = 'jsonOnly' | 'enforceHttps';
 
-/** The `host` drivers pass to `enforceHttps` on routes guarded by it. */
+/**
+ * The `host` drivers pass to `enforceHttps` on routes guarded by it.
+ *
+ * @example
+ * ```ts
+ * import { enforceHttps } from 'custos/express';
+ * import { SCENARIO_HTTPS_HOST } from 'custos/testing';
+ *
+ * const guards = { enforceHttps: enforceHttps({ host: SCENARIO_HTTPS_HOST }) };
+ * ```
+ */
 export const SCENARIO_HTTPS_HOST = 'app.example';
 
 /**
@@ -82,7 +92,16 @@ export interface ScenarioDriver {
 
 const ok = (body: unknown = { ok: true }): ScenarioReply => ({ status: 200, body });
 
-/** The fixed route set every adapter serves in the scenarios. */
+/**
+ * The fixed route set every adapter serves in the scenarios.
+ *
+ * @example
+ * ```ts
+ * import { scenarioRoutes } from 'custos/testing';
+ *
+ * for (const route of scenarioRoutes(manager)) console.log(route.method, route.path, route.csrf ? '(csrf)' : '');
+ * ```
+ */
 export function scenarioRoutes(manager: SessionManager<ScenarioData>): ScenarioRoute[] {
   return [
     {
@@ -156,7 +175,17 @@ export function scenarioRoutes(manager: SessionManager<ScenarioData>): ScenarioR
   ];
 }
 
-/** Route lookup for frameworks without a router (node:http, Fetch, Koa). */
+/**
+ * Route lookup for frameworks without a router (node:http, Fetch, Koa).
+ *
+ * @example
+ * ```ts
+ * import { matchScenarioRoute } from 'custos/testing';
+ *
+ * const match = matchScenarioRoute(routes, 'POST', '/set/color/blue?x=1');
+ * // match?.route.path === '/set/:key/:value', match?.params → { key: 'color', value: 'blue' }
+ * ```
+ */
 export function matchScenarioRoute(
   routes: readonly ScenarioRoute[],
   method: string,

@@ -7,7 +7,18 @@ export interface ParsedSetCookie {
   readonly attributes: ReadonlyMap<string, string>;
 }
 
-/** Splits one `Set-Cookie` value (attribute names are case-insensitive, RFC 6265bis). */
+/**
+ * Splits one `Set-Cookie` value (attribute names are case-insensitive, RFC 6265bis).
+ *
+ * @example
+ * ```ts
+ * import { parseSetCookie } from 'custos/testing';
+ *
+ * const cookie = parseSetCookie('__Host-sid=abc; Path=/; HttpOnly; Secure; SameSite=Lax');
+ * cookie.attributes.get('samesite'); // 'Lax'
+ * cookie.attributes.has('httponly'); // true
+ * ```
+ */
 export function parseSetCookie(header: string): ParsedSetCookie {
   const [pair = '', ...rest] = header.split(';');
   const eq = pair.indexOf('=');
@@ -29,6 +40,16 @@ export interface BrowserResponse extends ScenarioResponse {
  * A small browser for one same-origin app: keeps the session cookie the server sets (dropping
  * it on `Max-Age=0`) and any other cookie (the pre-session CSRF visitor cookie), and sends them
  * back, like a real user agent would.
+ *
+ * @example
+ * ```ts
+ * import { ScenarioBrowser } from 'custos/testing';
+ *
+ * const browser = new ScenarioBrowser(client, manager.options.cookie.name); // client: from ScenarioDriver.start
+ * await browser.post('/login/alice');
+ * const replay = browser.clone(); // the same cookie in another "browser"
+ * expect((await replay.get('/read')).json().userId).toBe('alice');
+ * ```
  */
 export class ScenarioBrowser {
   /** The session cookie's value. */

@@ -9,7 +9,17 @@ export type StoreFault = 'ok' | 'reject' | 'hang' | 'reject-writes' | 'conflict'
 
 const WRITES = new Set(['create', 'patch', 'destroy', 'destroyByUser', 'revokeAll', 'purgeExpired', 'importRecords']);
 
-/** The text of the simulated backend failure: it must never reach a response body. */
+/**
+ * The text of the simulated backend failure: it must never reach a response body.
+ *
+ * @example
+ * ```ts
+ * import { STORE_FAILURE_TEXT } from 'custos/testing';
+ *
+ * store.fault = 'reject';
+ * expect((await browser.get('/read')).body).not.toContain(STORE_FAILURE_TEXT);
+ * ```
+ */
 export const STORE_FAILURE_TEXT = 'simulated outage of db://admin:hunter2@10.0.0.9/sessions';
 
 export interface InstrumentedStore extends SessionStore {
@@ -22,6 +32,17 @@ export interface InstrumentedStore extends SessionStore {
 /**
  * Wraps a real store to count writes (a read-only request must cost none, DESIGN decision 4)
  * and to simulate an outage: rejected or never-answering calls, as a dead database gives.
+ *
+ * @example
+ * ```ts
+ * import { memoryStore } from 'custos';
+ * import { instrumentStore } from 'custos/testing';
+ *
+ * const store = instrumentStore(memoryStore());
+ * // ...a read-only request, then:
+ * expect(store.writes).toBe(0);
+ * store.fault = 'hang'; // every call now waits forever, like a dead database
+ * ```
  */
 export function instrumentStore(inner: SessionStore): InstrumentedStore {
   let writes = 0;

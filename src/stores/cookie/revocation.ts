@@ -54,6 +54,7 @@ export function isRevocationRecord(record: Pick<StoredSession, 'verifier'>): boo
  * @example
  * ```ts
  * import { CookieRevocation } from 'custos/stores/cookie';
+ * import { redisStore } from 'custos/stores/redis';
  *
  * const revocation = await CookieRevocation.find(redisStore({ client })); // null: no app's records there
  * await revocation?.notBefore('alice', Date.now()); // alice's sealed cookies issued until now are refused
