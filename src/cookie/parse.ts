@@ -26,6 +26,14 @@ const isSpace = (code: number) => code === 0x20 || code === 0x09;
  * by the name check or the value copy of its own pair. Searching for `=` from each pair's start
  * to the end of the header, as an `indexOf` loop does, is quadratic on a header of `;` without
  * `=` (OWASP: avoid algorithmic-complexity denial of service).
+ *
+ * @example
+ * ```ts
+ * import { readCookie } from 'custos/protect';
+ *
+ * const { value, count } = readCookie(req.headers.cookie, '__Host-sid');
+ * if (count > 1) console.warn('the session cookie was sent twice: treated as absent');
+ * ```
  */
 export function readCookie(
   header: string | string[] | undefined | null,

@@ -102,6 +102,18 @@ export function serializeSetCookie(cookie: SetCookie): string {
   return serializeCookie(cookie.name, cookie.value, cookie.attributes, cookie.order);
 }
 
+/**
+ * A `Set-Cookie` header value; refuses a value with characters a cookie cannot carry, or one
+ * browsers would drop for its size (`COOKIE_TOO_LARGE`).
+ *
+ * @example
+ * ```ts
+ * import { serializeCookie } from 'custos/protect';
+ *
+ * serializeCookie('__Host-theme', 'dark', { secure: true, httpOnly: true, sameSite: 'Lax', maxAge: 3600 });
+ * // '__Host-theme=dark; Path=/; Max-Age=3600; Secure; HttpOnly; SameSite=Lax'
+ * ```
+ */
 export function serializeCookie(
   name: string,
   value: string,

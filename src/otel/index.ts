@@ -7,7 +7,18 @@ import { guarded } from './guard.js';
 import { createInstruments, type Instruments } from './instruments.js';
 import { tracedStore } from './traced-store.js';
 
-/** The instrumentation scope name under which custos's spans and metrics appear. */
+/**
+ * The instrumentation scope name under which custos's spans and metrics appear.
+ *
+ * @example
+ * ```ts
+ * import { metrics, trace } from '@opentelemetry/api';
+ * import { SCOPE } from 'custos/otel';
+ *
+ * const tracer = trace.getTracer(SCOPE); // the tracer and meter custos uses by default
+ * const meter = metrics.getMeter(SCOPE);
+ * ```
+ */
 export const SCOPE = 'custos';
 
 export interface TelemetryOptions {

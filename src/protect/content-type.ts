@@ -24,6 +24,14 @@ export function isJsonMediaType(contentType: string | undefined): boolean {
 /**
  * JSON endpoints refuse `text/plain`, form and multipart bodies with 415 (checklist CSRF-08):
  * those are the "simple" types a hostile page can POST cross-site without a preflight.
+ *
+ * @example
+ * ```ts
+ * import { requireJson } from 'custos/protect';
+ *
+ * const verdict = requireJson(request, { requireHeader: 'x-requested-with' });
+ * if (!verdict.ok) return new Response(null, { status: verdict.status }); // 415, or 403 without the header
+ * ```
  */
 export function requireJson(request: RequestLike, options: RequireJsonOptions = {}): ContentTypeVerdict {
   if (BODYLESS.has(request.method.toUpperCase())) return { ok: true };

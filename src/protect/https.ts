@@ -3,7 +3,16 @@ import { type EventListener, safeEmit } from '../vocabulary/events.js';
 import type { RequestLike } from '../vocabulary/request.js';
 import type { TrustedProxies } from './proxy.js';
 
-/** One year: ASVS 5.0 3.4.1 and the checklist's decision D8. */
+/**
+ * The shortest HSTS `max-age` (seconds) accepted without `rollout`. One year: ASVS 5.0 3.4.1 and the checklist's decision D8.
+ *
+ * @example
+ * ```ts
+ * import { MIN_HSTS_MAX_AGE, resolveHttpsOptions } from 'custos/protect';
+ *
+ * const https = resolveHttpsOptions({ host: 'bank.example', hsts: { maxAge: 2 * MIN_HSTS_MAX_AGE } });
+ * ```
+ */
 export const MIN_HSTS_MAX_AGE = 31_536_000;
 
 export interface HstsOptions {
@@ -44,7 +53,16 @@ export type HttpsDecision =
 const invalid = (message: string) => new CustosError('INVALID_OPTION', message);
 const HOST_PATTERN = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
-/** Checks the HTTPS settings once, at startup. */
+/**
+ * Checks the HTTPS settings once, at startup (`INVALID_OPTION` for a bad host or HSTS max-age).
+ *
+ * @example
+ * ```ts
+ * import { resolveHttpsOptions } from 'custos/protect';
+ *
+ * const https = resolveHttpsOptions({ host: 'bank.example' }); // https.hsts: 'max-age=31536000; includeSubDomains'
+ * ```
+ */
 export function resolveHttpsOptions(options: HttpsOptions): ResolvedHttpsOptions {
   if (typeof options?.host !== 'string' || !HOST_PATTERN.test(options.host)) {
     throw invalid("https.host must be the site's public host name, e.g. 'bank.example' (no scheme, no path).");
@@ -90,6 +108,16 @@ function pathAndQuery(url: string): string {
  * HTTP, GET/HEAD get a permanent 308 to the configured host, anything else a 403 without running
  * the handler (a redirected POST would already have leaked its body). Never HSTS over HTTP
  * (RFC 6797 §7.2). `request.secure` must come from the socket or a trusted proxy (TLS-06).
+ *
+ * @example
+ * ```ts
+ * import { httpsDecision, resolveHttpsOptions } from 'custos/protect';
+ *
+ * const https = resolveHttpsOptions({ host: 'bank.example' }); // once, at startup
+ * const decision = httpsDecision(request, https);
+ * if (decision.action === 'redirect') return Response.redirect(decision.location, decision.status);
+ * if (decision.action === 'refuse') return new Response('HTTPS required', { status: decision.status });
+ * ```
  */
 export function httpsDecision(request: RequestLike, options: ResolvedHttpsOptions): HttpsDecision {
   if (request.secure)

@@ -88,6 +88,14 @@ function inRange(address: Uint8Array, range: Range): boolean {
 /**
  * Compiles `trustedProxies` once; throws `INVALID_OPTION` naming the entry it cannot read, so a
  * typo fails at startup instead of silently trusting nobody (or everybody).
+ *
+ * @example
+ * ```ts
+ * import { compileTrustedProxies } from 'custos/protect';
+ *
+ * const trusted = compileTrustedProxies(['loopback', '10.0.0.0/8']);
+ * trusted('10.1.2.3', 0); // true: the socket peer is one of our proxies
+ * ```
  */
 export function compileTrustedProxies(list: TrustedProxies): TrustPredicate {
   if (!Array.isArray(list)) {

@@ -33,7 +33,18 @@ function fromTrustedHop(value: string | undefined, trustedHops: number): string 
   return values[Math.max(0, values.length - trustedHops)];
 }
 
-/** The client as the app should see it: forwarded headers count only from a trusted peer. */
+/**
+ * The client as the app should see it: forwarded headers count only from a trusted peer.
+ *
+ * @example
+ * ```ts
+ * import { resolveClient } from 'custos/protect';
+ *
+ * const peer = { remoteAddress: req.socket.remoteAddress, encrypted: false };
+ * const client = resolveClient(peer, (name) => req.headers[name] as string | undefined, ['loopback']);
+ * // behind a local nginx: client.ip from X-Forwarded-For, client.secure from X-Forwarded-Proto
+ * ```
+ */
 export function resolveClient(
   peer: { remoteAddress: string | undefined; encrypted: boolean },
   header: (name: string) => string | undefined,

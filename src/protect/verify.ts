@@ -12,6 +12,14 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Responses whose allow/deny depended on these request headers must say so, or a shared cache
  * could replay a decision made for another site (checklist OPT-2).
+ *
+ * @example
+ * ```ts
+ * import { CSRF_VARY } from 'custos/protect';
+ *
+ * // The CSRF decision of an unsafe method read Sec-Fetch-Site and Origin: say so to caches.
+ * if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) response.headers.append('vary', CSRF_VARY);
+ * ```
  */
 export const CSRF_VARY = 'Sec-Fetch-Site, Origin';
 
