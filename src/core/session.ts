@@ -29,15 +29,10 @@ export type { ClientContext } from './session-state.js';
  * One request's session. Reads are served from memory; `set`/`delete` are tracked per field and
  * only the changes are written at commit (DESIGN decision 4). Identity changes (`login`,
  * `reauthenticate`, `regenerate`, `destroy`) write to the store at once.
- *
  * @example
  * ```ts
- * import type { Session } from 'custos';
- *
- * async function signIn(session: Session<{ theme: string }>, userId: string): Promise<void> {
- *   await session.login(userId); // a new id, the old record gone
- *   session.set('theme', 'dark'); // written at commit, with the response
- * }
+ * await req.session.login(user.id); // req.session from custos/express: a new id, the old record deleted
+ * req.session.set('theme', 'dark'); // a `SessionData` key, written at commit before the response ends
  * ```
  */
 export class Session<D extends object = SessionData> {
