@@ -11,14 +11,6 @@ const aad = (cookieName: string) => `custos/cookie-session/v1\u0000${cookieName}
  * The whole record (ids, times, user, already-sealed fields) sealed with AES-256-GCM into one
  * cookie value (checklist STO-03). Browsers drop cookies over 4096 bytes, so this refuses to
  * produce one (checklist CK-10) instead of emitting a cookie that would silently vanish.
- *
- * @example
- * ```ts
- * import { sealRecord } from 'custos/stores/cookie';
- *
- * const { keyring, cookie } = manager.options;
- * const value = sealRecord(keyring, cookie.name, record); // throws COOKIE_TOO_LARGE past 4096 bytes
- * ```
  */
 export function sealRecord(keyring: Keyring, cookieName: string, record: StoredSession): string {
   const value = seal(keyring, JSON.stringify(record), aad(cookieName));
@@ -43,15 +35,6 @@ const SEALED_COOKIE = /^g2\.(?:0|[1-9][0-9]{0,2})\.[A-Za-z0-9_-]+$/;
  * The record, or null for anything garbled, edited, or sealed under an unknown key. Every byte of
  * the value counts: each other spelling is refused (canonical base64url, authenticated header),
  * and `oldKey` comes from the key that opened it, not from anything the client wrote.
- *
- * @example
- * ```ts
- * import { openRecord } from 'custos/stores/cookie';
- *
- * const { keyring, cookie } = manager.options;
- * const opened = openRecord(keyring, cookie.name, cookieValue);
- * if (opened?.oldKey) console.log(`session ${opened.record.id} is sealed under a retired secret`);
- * ```
  */
 export function openRecord(
   keyring: Keyring,

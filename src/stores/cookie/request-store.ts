@@ -6,15 +6,6 @@ import { applyPatch, patchConflicts } from '../patch.js';
  * came in the cookie and seals every write at once, so an oversized session fails at the write
  * (`COOKIE_TOO_LARGE`) rather than while headers are going out. Ending the id that came in the
  * cookie is reported to `onEnd` (server-side revocation, when configured).
- *
- * @example
- * ```ts
- * import { RequestCookieStore, sealRecord } from 'custos/stores/cookie';
- *
- * const { keyring, cookie } = manager.options;
- * const store = new RequestCookieStore((record) => sealRecord(keyring, cookie.name, record), async () => {});
- * store.adopt(incoming); // the record that arrived in the cookie
- * ```
  */
 export class RequestCookieStore implements SessionStore {
   readonly kind = 'cookie';

@@ -23,17 +23,7 @@ export function isPerProcessStore(store: SessionStore): boolean {
   return store.kind === 'sqlite' && database?.memory === true;
 }
 
-/**
- * Whether a stored record is a revocation record rather than a session (hidden from listings).
- *
- * @example
- * ```ts
- * import { isRevocationRecord } from 'custos/stores/cookie';
- *
- * let sessions = 0;
- * for await (const record of store.exportRecords()) if (!isRevocationRecord(record)) sessions++;
- * ```
- */
+/** Whether a stored record is a revocation record rather than a session (hidden from listings). */
 export function isRevocationRecord(record: Pick<StoredSession, 'verifier'>): boolean {
   return record.verifier === REVOCATION_VERIFIER;
 }
@@ -50,15 +40,6 @@ export function isRevocationRecord(record: Pick<StoredSession, 'verifier'>): boo
  * long as the app runs, and when it is missing every cookie issued before that moment is refused
  * (fail closed, OWASP ASVS 5.0 V7.4: revoked sessions must stay revoked). It is created before a
  * process issues its first cookie, so a fresh store signs nobody out.
- *
- * @example
- * ```ts
- * import { CookieRevocation } from 'custos/stores/cookie';
- * import { redisStore } from 'custos/stores/redis';
- *
- * const revocation = await CookieRevocation.find(redisStore({ client })); // null: no app's records there
- * await revocation?.notBefore('alice', Date.now()); // alice's sealed cookies issued until now are refused
- * ```
  */
 export class CookieRevocation {
   readonly #store: SessionStore;
