@@ -50,6 +50,7 @@ export function enforceHttps(options: EnforceHttpsOptions & AdapterOptionsFor<Co
  *
  * @example
  * ```ts
+ * import bodyParser from 'koa-bodyparser';
  * import { jsonOnly } from 'custos/koa';
  *
  * router.post('/api/transfer', jsonOnly(), bodyParser(), transferHandler);

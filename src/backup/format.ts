@@ -15,6 +15,7 @@ import type { StoredSession } from '../stores/contract.js';
  *
  * @example
  * ```ts
+ * import { readFile } from 'node:fs/promises';
  * import { BACKUP_FORMAT } from 'custos/backup';
  *
  * const [first] = (await readFile('sessions.backup', 'utf8')).split('\n', 1);

@@ -44,8 +44,9 @@ const migrations: ReadonlyArray<(t: SqliteTables) => string> = [
  * import Database from 'better-sqlite3';
  * import { SCHEMA_VERSION } from 'custos/stores/sqlite';
  *
- * const row = new Database('sessions.db').prepare("SELECT value FROM custos_meta WHERE key = 'schema_version'").get();
- * console.log(`file at ${row?.value ?? 0}, this custos writes ${SCHEMA_VERSION}`);
+ * const db = new Database('sessions.db', { readonly: true });
+ * const row = db.prepare("SELECT value FROM custos_meta WHERE key = 'schema_version'").get() as { value: number };
+ * console.log(`file at ${row.value}, this custos writes ${SCHEMA_VERSION}`);
  * ```
  */
 export const SCHEMA_VERSION = migrations.length;
