@@ -217,7 +217,7 @@ export class SessionManager<D extends object = SessionData> {
  * const session = await manager.load({ method, url, headers, secure: url.startsWith('https:') });
  * session.set('cart', ['book']);
  * await session.commit();
- * const headers = session.responseHeaders(); // [['set-cookie', '__Host-sid=…'], …]
+ * const responseHeaders = session.responseHeaders(); // [['set-cookie', '__Host-sid=…'], …]
  * ```
  */
 export function createSessions<D extends object = SessionData>(options: SessionOptions): SessionManager<D> {

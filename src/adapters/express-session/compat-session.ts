@@ -27,7 +27,7 @@ const OWNER = Symbol('custos.owner');
  * ```ts
  * import session from 'custos/express-session';
  *
- * app.use(session({ secret: process.env.SESSION_SECRET, resave: false, saveUninitialized: false }));
+ * app.use(session({ secret: process.env.SESSION_SECRET!, resave: false, saveUninitialized: false }));
  * app.post('/login', (req, res, next) => {
  *   req.session.regenerate((error) => {
  *     if (error) return next(error);

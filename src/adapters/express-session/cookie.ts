@@ -40,7 +40,7 @@ type CookieFlags = Pick<CompatSettings, 'partitioned' | 'priority'>;
  * ```ts
  * import session from 'custos/express-session';
  *
- * app.use(session({ secret: process.env.SESSION_SECRET, resave: false, saveUninitialized: false }));
+ * app.use(session({ secret: process.env.SESSION_SECRET!, resave: false, saveUninitialized: false }));
  * app.post('/login', (req, res) => {
  *   if (req.body.remember) req.session.cookie.maxAge = 30 * 24 * 3_600_000; // "remember me" for 30 days
  *   res.redirect('/');

@@ -91,7 +91,7 @@ export interface SessionMiddleware {
  * import session from 'custos/express-session';
  * // TypeScript: declare the data once (each key is optional on req.session).
  * declare module 'custos/express-session' { interface SessionData { views: number } }
- * app.use(session({ secret: process.env.SESSION_SECRET, resave: false, saveUninitialized: false }));
+ * app.use(session({ secret: process.env.SESSION_SECRET!, resave: false, saveUninitialized: false }));
  * app.get('/', (req, res) => { req.session.views = (req.session.views ?? 0) + 1; res.send(`${req.session.views}`); });
  */
 function session(options: ExpressSessionOptions): SessionMiddleware {

@@ -26,7 +26,7 @@ export interface StoreConstructor {
  * import connectPgSimple from 'connect-pg-simple';
  *
  * const PgStore = connectPgSimple(session); // the store package extends session.Store
- * app.use(session({ secret: process.env.SESSION_SECRET, store: new PgStore({ pool }) }));
+ * app.use(session({ secret: process.env.SESSION_SECRET!, store: new PgStore({ pool }) }));
  * ```
  */
 export const Store = function Store(this: EventEmitter) {
@@ -45,7 +45,7 @@ export type Store = EventEmitter;
  * import session from 'custos/express-session';
  *
  * const store = new session.MemoryStore(); // tests only: one process, nothing persisted
- * app.use(session({ secret: process.env.SESSION_SECRET, resave: false, saveUninitialized: false, store }));
+ * app.use(session({ secret: process.env.SESSION_SECRET!, resave: false, saveUninitialized: false, store }));
  * ```
  */
 export class MemoryStore extends Store {
