@@ -2,14 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bin,
-  buildPackage,
-  type PackageBuild,
-  type RuntimeServer,
-  startRuntime,
-  withRuntimeOutput,
-} from './runtime-process.js';
+import { bunAndDeno, unexpectedStderr } from './bun-deno-runtimes.js';
+import { buildPackage, type PackageBuild, type RuntimeServer, withRuntimeOutput } from './runtime-process.js';
 import { driveSessionFlow } from './session-flow.js';
 
 /**
@@ -27,40 +21,12 @@ afterAll(async () => {
   rmSync(denoDir, { recursive: true, force: true });
 });
 
-const script = () => `${built.fixtures}node-frameworks.mjs`;
-const runtimes = [
-  {
-    name: 'Bun',
-    version: /^bun 1\./,
-    start: () => startRuntime(bin('bun'), [script()], { env: { BUN_RUNTIME_TRANSPILER_CACHE_PATH: '0' } }),
-  },
-  {
-    name: 'Deno',
-    version: /^deno 2\./,
-    // As in bun-deno.test.ts: nothing fetched, bare imports from the repo's node_modules.
-    start: () =>
-      startRuntime(
-        bin('deno'),
-        [
-          'run',
-          '--no-remote',
-          '--no-prompt',
-          '--node-modules-dir=manual',
-          '--allow-net=127.0.0.1',
-          '--allow-read=.',
-          '--allow-env',
-          script(),
-        ],
-        { env: { DENO_NO_UPDATE_CHECK: '1', DENO_DIR: denoDir, NO_COLOR: '1' } },
-      ),
-  },
-];
-
-for (const runtime of runtimes) {
+// These frameworks read process.env, which Deno grants only with --allow-env.
+for (const runtime of bunAndDeno(denoDir, ['--allow-env'])) {
   describe(`Node frameworks with custos, compiled as shipped, on ${runtime.name}`, () => {
     let server: RuntimeServer;
     beforeAll(async () => {
-      server = await runtime.start();
+      server = await runtime.start(`${built.fixtures}node-frameworks.mjs`);
     }, 60_000);
     afterAll(async () => {
       await server?.stop();
@@ -77,12 +43,7 @@ for (const runtime of runtimes) {
     }
 
     it('raises no error on the runtime, only the documented per-process revocation warning', () => {
-      const lines = server
-        .stderr()
-        .split('\n')
-        .filter((line) => line.trim() !== '');
-      const unexpected = lines.filter((line) => !/cookie-revocation-per-process|--trace-warnings/.test(line));
-      expect(unexpected).toEqual([]);
+      expect(unexpectedStderr(server)).toEqual([]);
     });
   });
 }
