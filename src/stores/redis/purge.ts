@@ -1,14 +1,8 @@
-import { runScript, scanKeys } from './client.js';
+import { runScript } from './client.js';
 import { bulkEpoch, epochArg, type RedisContext, scriptKeys } from './context.js';
+import { resumableScan } from './resumable-scan.js';
 import { PURGE_SCRIPT } from './scripts.js';
 import { sweepUserIndexes } from './user-index.js';
-
-/** Where the last call stopped in its pass over the session keys: the SCAN and its unread keys. */
-interface Pass {
-  readonly scan: AsyncGenerator<string[]>;
-  pending: string[];
-}
-const passes = new WeakMap<RedisContext, Pass>();
 
 /**
  * `purgeExpired` for Redis. Keys carry a TTL (expiresAt + grace), so Redis deletes sessions by
@@ -21,35 +15,24 @@ const passes = new WeakMap<RedisContext, Pass>();
  */
 export async function purgeExpired(ctx: RedisContext, now: number, limit: number): Promise<number> {
   const epoch = await bulkEpoch(ctx);
-  let pass = passes.get(ctx);
-  if (!pass) passes.set(ctx, (pass = { scan: scanKeys(ctx.client, ctx.keys.sessionPattern), pending: [] }));
+  const scan = resumableScan(ctx, ctx.keys.sessionPattern);
   let removed = 0;
-  let finished = false;
   while (removed < limit) {
-    if (pass.pending.length === 0) {
-      const next = await pass.scan.next().catch((error: unknown) => {
-        passes.delete(ctx); // a failed SCAN cannot be resumed: the next call starts a new pass
-        throw error;
-      });
-      if (next.done) {
-        finished = true;
-        break;
-      }
-      pass.pending = next.value;
+    const page = await scan.page();
+    if (!page) {
+      // The pass reached the end: the session keys are done, so the user indexes get this call's rest.
+      await sweepUserIndexes(ctx, now, epoch, limit);
+      break;
     }
     // At most `limit - removed` candidates at once: each script call deletes at most one record.
-    const chunk = pass.pending.slice(0, limit - removed);
-    pass.pending = pass.pending.slice(chunk.length);
+    const chunk = page.slice(0, limit - removed);
+    scan.putBack(page.slice(chunk.length));
     const results = await Promise.all(
       chunk.map((key) =>
         runScript(ctx.client, PURGE_SCRIPT, scriptKeys(ctx, key), [epochArg(ctx, epoch), String(now)]),
       ),
     );
     removed += results.filter((r) => r === 1).length;
-  }
-  if (finished) {
-    passes.delete(ctx);
-    await sweepUserIndexes(ctx, now, epoch, limit);
   }
   return removed;
 }

@@ -1,5 +1,6 @@
-import { guarded, scanKeys } from './client.js';
+import { guarded } from './client.js';
 import { type RedisContext, readRecord } from './context.js';
+import { resumableScan } from './resumable-scan.js';
 
 /**
  * The per-user index is a hint, never the truth: readers check every record it names (owner,
@@ -37,9 +38,6 @@ export async function pruneIndex(
   if (expired.length > 0) await guarded(ctx.client.zrem(indexKey, ...expired));
 }
 
-/** Where the last sweep of each store stopped: the next purge call resumes the same SCAN. */
-const sweeps = new WeakMap<RedisContext, AsyncGenerator<string[]>>();
-
 /**
  * Visits user indexes, at most about `budget` of them per call (one SCAN page over): prunes
  * entries of vanished sessions and re-scores extended ones. The SCAN resumes where the previous
@@ -52,22 +50,13 @@ export async function sweepUserIndexes(
   epoch: string | undefined,
   budget: number,
 ): Promise<void> {
-  let scan = sweeps.get(ctx);
-  if (!scan) sweeps.set(ctx, (scan = scanKeys(ctx.client, ctx.keys.userIndexPattern)));
+  const scan = resumableScan(ctx, ctx.keys.userIndexPattern);
   let visited = 0;
-  try {
-    while (visited < budget) {
-      const next = await scan.next();
-      if (next.done) {
-        sweeps.delete(ctx);
-        return;
-      }
-      visited += next.value.length;
-      await Promise.all(next.value.map((indexKey) => sweepOneIndex(ctx, indexKey, now, epoch)));
-    }
-  } catch (error) {
-    sweeps.delete(ctx);
-    throw error;
+  while (visited < budget) {
+    const page = await scan.page();
+    if (!page) return;
+    visited += page.length;
+    await Promise.all(page.map((indexKey) => sweepOneIndex(ctx, indexKey, now, epoch)));
   }
 }
 
