@@ -24,14 +24,38 @@ import {
  * finds no entry, or is never given one, and the adapter falls back to per-object wrapping.
  */
 
-interface Pending {
-  readonly session: CommittableSession & object;
-  readonly state: CommitState;
+/** What an entry exposes on the request besides the commit, read through the prototypes. */
+export interface PrototypeAttachment {
+  /** What `req.session` reads; omit when the entry gives the request its own `session` property. */
+  readonly session?: unknown;
+  /** `req.sessionID`, computed when read. */
+  readonly sessionID?: () => string;
+  /** `req.sessionStore`. */
+  readonly sessionStore?: unknown;
+  /**
+   * Header changes after `res.end()` throw `ERR_HTTP_HEADERS_SENT` while the end waits for the
+   * store, as Node answers once a response is sent (see `refusesLateHeaders`).
+   */
+  readonly refuseLateHeaders?: boolean;
 }
+
+interface Pending {
+  session: CommittableSession & object;
+  readonly state: CommitState;
+  readonly attachment: PrototypeAttachment;
+  /** True from `res.end()` until the session's headers go out (only with `refuseLateHeaders`). */
+  refusing: boolean;
+}
+
+type HeaderMethod = 'setHeader' | 'appendHeader' | 'removeHeader';
+const HEADER_METHODS: readonly HeaderMethod[] = ['setHeader', 'appendHeader', 'removeHeader'];
+type HeaderGuard = (this: ServerResponse, name: string, value?: unknown) => unknown;
 
 interface Hooks {
   readonly end: End;
   readonly writeHead: WriteHead;
+  /** Installed with the first entry that refuses late headers; custos/express never pays for them. */
+  guards?: Readonly<Record<HeaderMethod, HeaderGuard>>;
 }
 
 /** Keyed by `res`: the session it must commit before it ends. */
@@ -59,17 +83,32 @@ function expressBases(req: IncomingMessage, res: ServerResponse): { request: obj
   return request && response ? { request, response } : null;
 }
 
-function install(bases: { request: object; response: object }): void {
-  Object.defineProperty(bases.request, 'session', {
+/** The entry of the request's response (Express links them as `req.res`). */
+function entryOf(req: { res?: object }): Pending | undefined {
+  return req.res === undefined ? undefined : pending.get(req.res);
+}
+
+/**
+ * A request property read through the entry. Assigning it (another session library, a test)
+ * gives the request its own value, as a plain assignment would.
+ */
+function requestAccessor(proto: object, name: string, read: (attachment: PrototypeAttachment) => unknown): void {
+  Object.defineProperty(proto, name, {
     configurable: true,
     get(this: { res?: object }) {
-      return this.res === undefined ? undefined : pending.get(this.res)?.session;
+      const entry = entryOf(this);
+      return entry === undefined ? undefined : read(entry.attachment);
     },
-    // Assigning `req.session` (another session library, a test) gives the request its own value.
     set(this: object, value: unknown) {
-      Object.defineProperty(this, 'session', { value, writable: true, configurable: true, enumerable: true });
+      Object.defineProperty(this, name, { value, writable: true, configurable: true, enumerable: true });
     },
   });
+}
+
+function install(bases: { request: object; response: object }): void {
+  requestAccessor(bases.request, 'session', (a) => a.session);
+  requestAccessor(bases.request, 'sessionID', (a) => a.sessionID?.());
+  requestAccessor(bases.request, 'sessionStore', (a) => a.sessionStore);
   // The real methods are looked up on every call, so later patches of Node's prototypes still run.
   const parent = Object.getPrototypeOf(bases.response) as { end: End; writeHead: WriteHead };
   const hooks: Hooks = {
@@ -90,6 +129,8 @@ function install(bases: { request: object; response: object }): void {
         () => parent.end.call(this, chunk, encoding, callback),
         () => pending.delete(this),
       );
+      // Only while the end still waits for the store: once sent, Node itself refuses.
+      if (entry.attachment.refuseLateHeaders) entry.refusing = !this.headersSent;
       return this;
     },
   };
@@ -98,14 +139,64 @@ function install(bases: { request: object; response: object }): void {
   installed.set(bases.response, hooks);
 }
 
+function installGuards(response: object, hooks: Hooks): Readonly<Record<HeaderMethod, HeaderGuard>> {
+  const parent = Object.getPrototypeOf(response) as Record<HeaderMethod, HeaderGuard>;
+  const guard = (method: HeaderMethod): HeaderGuard => {
+    const verb = method === 'removeHeader' ? 'remove' : 'set';
+    return function guardedHeader(this: ServerResponse, name: string, value?: unknown) {
+      if (pending.get(this)?.refusing) throw headersSentError(verb);
+      return parent[method].call(this, name, value);
+    };
+  };
+  const guards = {
+    setHeader: guard('setHeader'),
+    appendHeader: guard('appendHeader'),
+    removeHeader: guard('removeHeader'),
+  };
+  for (const method of HEADER_METHODS) {
+    Object.defineProperty(response, method, { value: guards[method], configurable: true, writable: true });
+  }
+  hooks.guards = guards;
+  return guards;
+}
+
+/** Node's own error for a header change on a sent response. */
+export function headersSentError(verb: 'set' | 'remove'): Error {
+  return Object.assign(new Error(`Cannot ${verb} headers after they are sent to the client`), {
+    code: 'ERR_HTTP_HEADERS_SENT',
+  });
+}
+
 /**
- * Gives `req.session` and the commit-before-end behaviour through the prototype hooks. False when
- * this request cannot use them; the caller then wraps the objects themselves.
+ * The session as the end hook commits it when late headers are refused: the guard lifts before
+ * custos's own headers are set (the session's, or the generic error answer's).
+ */
+export function releasingGuard(session: CommittableSession, release: () => void): CommittableSession & object {
+  const guarded: CommittableSession = {
+    commit: () =>
+      session.commit().catch((error: unknown) => {
+        release(); // the generic error answer sets its own headers
+        throw error;
+      }),
+    responseHeaders: () => {
+      release();
+      return session.responseHeaders();
+    },
+  };
+  if (session.needsCommit) guarded.needsCommit = () => session.needsCommit?.() ?? true;
+  return guarded;
+}
+
+/**
+ * Gives `req.session` (or what `attachment` names) and the commit-before-end behaviour through
+ * the prototype hooks. False when this request cannot use them; the caller then wraps the
+ * objects themselves.
  */
 export function attachThroughPrototypes(
   req: IncomingMessage,
   res: ServerResponse,
   session: CommittableSession & object,
+  attachment: PrototypeAttachment = { session },
 ): boolean {
   const bases = expressBases(req, res);
   if (!bases) return false;
@@ -115,13 +206,28 @@ export function attachThroughPrototypes(
     install(bases);
     return false;
   }
-  const usable =
-    res.end === hooks.end &&
-    res.writeHead === hooks.writeHead &&
-    (req as { res?: unknown }).res === res &&
-    !pending.has(res) &&
-    !Object.hasOwn(req, 'session');
-  if (!usable) return false;
-  pending.set(res, { session, state: { applied: false, ending: false } });
+  const guards = attachment.refuseLateHeaders ? (hooks.guards ?? installGuards(bases.response, hooks)) : null;
+  if (!usable(req, res, hooks, guards, attachment)) return false;
+  const entry: Pending = { session, state: { applied: false, ending: false }, attachment, refusing: false };
+  if (guards !== null) {
+    entry.session = releasingGuard(session, () => {
+      entry.refusing = false;
+    });
+  }
+  pending.set(res, entry);
   return true;
+}
+
+/** Whether nothing between Express and custos replaced what the hooks rely on for this request. */
+function usable(
+  req: IncomingMessage,
+  res: ServerResponse,
+  hooks: Hooks,
+  guards: Readonly<Record<HeaderMethod, HeaderGuard>> | null,
+  attachment: PrototypeAttachment,
+): boolean {
+  if (res.end !== hooks.end || res.writeHead !== hooks.writeHead) return false;
+  if (guards !== null && HEADER_METHODS.some((method) => res[method] !== guards[method])) return false;
+  if ((req as { res?: unknown }).res !== res || pending.has(res) || Object.hasOwn(req, 'session')) return false;
+  return attachment.sessionID === undefined || !Object.hasOwn(req, 'sessionID');
 }

@@ -115,15 +115,14 @@ export function snapshotOf(data: object): Map<string, string> {
 }
 
 /**
- * Writes the difference between `before` and the object's current data into the custos session
- * as per-key `set`/`delete`. Returns the new snapshot, and whether anything changed.
+ * Writes the difference between `before` and `now` (snapshots of the object's data) into the
+ * custos session as per-key `set`/`delete`. Returns whether anything changed.
  */
 export function applyDiff(
   session: Session<Record<string, unknown>>,
-  data: object,
+  now: ReadonlyMap<string, string>,
   before: ReadonlyMap<string, string>,
-): { snapshot: Map<string, string>; changed: boolean } {
-  const now = snapshotOf(data);
+): boolean {
   let changed = false;
   try {
     for (const [key, json] of now) {
@@ -144,5 +143,5 @@ export function applyDiff(
     }
     throw error;
   }
-  return { snapshot: now, changed };
+  return changed;
 }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { headersSentError, releasingGuard } from '../express-hooks.js';
 import { type CommittableSession, commitOnEnd } from '../node-shared.js';
 
 type HeaderMethod = 'setHeader' | 'appendHeader' | 'removeHeader';
@@ -24,23 +25,12 @@ export function commitOnEndRefusingLateHeaders(res: ServerResponse, session: Com
       configurable: true,
       writable: true,
       value: function guardedHeader(this: ServerResponse, ...args: unknown[]) {
-        if (refusing) throw headersSent(method === 'removeHeader' ? 'remove' : 'set');
+        if (refusing) throw headersSentError(method === 'removeHeader' ? 'remove' : 'set');
         return original.apply(this, args);
       },
     });
   }
-  const guarded: CommittableSession = {
-    commit: () =>
-      session.commit().catch((error: unknown) => {
-        release(); // the generic error answer sets its own headers
-        throw error;
-      }),
-    responseHeaders: () => {
-      release();
-      return session.responseHeaders();
-    },
-  };
-  if (session.needsCommit) guarded.needsCommit = () => session.needsCommit?.() ?? true;
+  const guarded = releasingGuard(session, release);
   commitOnEnd(res, guarded);
   const endWithSession = res.end;
   let ended = false;
@@ -51,10 +41,4 @@ export function commitOnEndRefusingLateHeaders(res: ServerResponse, session: Com
     ended = true;
     return result;
   } as typeof res.end;
-}
-
-function headersSent(verb: 'set' | 'remove'): Error {
-  return Object.assign(new Error(`Cannot ${verb} headers after they are sent to the client`), {
-    code: 'ERR_HTTP_HEADERS_SENT',
-  });
 }

@@ -6,6 +6,7 @@ import { randomToken } from '../../crypto/random.js';
 import { isExpressSessionStore } from '../../stores/express-session/callback-store.js';
 import { headerValue, isLoopbackHost, type RequestLike, requestHost } from '../../vocabulary/request.js';
 import { warnOnce } from '../../vocabulary/warn-once.js';
+import { attachThroughPrototypes } from '../express-hooks.js';
 import { sendSessionError, toRequestLike } from '../node-shared.js';
 import { CompatSession } from './compat-session.js';
 import { CompatCookie } from './cookie.js';
@@ -182,6 +183,11 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
  * What express-session puts on a request: `req.session`, `req.sessionStore`, and `req.sessionID`,
  * a string at once. custos mints an id only when the session is first stored, so until then a
  * per-request placeholder keeps it a string. The commit runs before the response ends.
+ *
+ * On Express, `req.sessionID`, `req.sessionStore` and the response hooks come from Express's
+ * shared prototypes (express-hooks.ts: an own property on Express's per-app objects is V8's slow
+ * path); `req.session` stays the request's own property, so `delete req.session` (the `unset`
+ * option) is seen at the end of the request as in express-session.
  */
 function attach(
   request: ExpressLikeRequest,
@@ -189,14 +195,15 @@ function attach(
   state: RequestState | RollingState,
   store: unknown,
 ): void {
+  let placeholder: string | undefined;
+  const sessionID = () => state.handle ?? (placeholder ??= randomToken(16));
+  if (attachThroughPrototypes(request, res, state, { sessionID, sessionStore: store, refuseLateHeaders: true })) {
+    request.session = state.session;
+    return;
+  }
   request.sessionStore = store as ExpressLikeRequest['sessionStore'];
   request.session = state.session;
-  let placeholder: string | undefined;
-  Object.defineProperty(request, 'sessionID', {
-    get: () => state.handle ?? (placeholder ??= randomToken(16)),
-    configurable: true,
-    enumerable: true,
-  });
+  Object.defineProperty(request, 'sessionID', { get: sessionID, configurable: true, enumerable: true });
   commitOnEndRefusingLateHeaders(res, state);
 }
 

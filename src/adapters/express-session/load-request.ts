@@ -27,8 +27,11 @@ function rewriteCookieHeader(header: string | undefined, drop: readonly string[]
  * converted into a custos session, which is then loaded like any other and re-sent to the
  * browser. An express-session cookie is never handed to custos's own parser: it is foreign, not
  * forged, so it raises no `tampered` event and costs no guessing-counter strike.
+ *
+ * Not an async function: the usual request (no express-session cookie to convert) is the core's
+ * load and one `then`, with no extra promise around it.
  */
-export async function loadRequest(
+export function loadRequest(
   manager: SessionManager<Record<string, unknown>>,
   settings: CompatSettings,
   converter: LegacyConverter | null,
@@ -40,18 +43,29 @@ export async function loadRequest(
   const own = settings.legacyName === null ? legacy : readCookie(header, settings.cookieName);
   const ownIsLegacy = own.value !== null && looksLikeLegacyCookie(own.value);
   if (!ownIsLegacy && (own.count > 0 || legacy.value === null || !looksLikeLegacyCookie(legacy.value))) {
-    return { native: await manager.load(request), sawLegacy };
+    return manager.load(request).then((native) => ({ native, sawLegacy }));
   }
+  return convertThenLoad(manager, settings, converter, request, { header, legacy: legacy.value, sawLegacy });
+}
+
+/** The express-session cookie converted (where custos could issue its own), then the load. */
+async function convertThenLoad(
+  manager: SessionManager<Record<string, unknown>>,
+  settings: CompatSettings,
+  converter: LegacyConverter | null,
+  request: RequestLike,
+  seen: { readonly header: string | undefined; readonly legacy: string | null; readonly sawLegacy: boolean },
+): Promise<LoadedRequest> {
   // Checklist TLS-03: only where custos could issue its cookie is the old one converted
   // (over HTTPS, on loopback, or anywhere when the app wrote `cookie.secure: false`).
   const canIssue = request.secure || settings.insecureCookie || isLoopbackHost(requestHost(request));
   const client = { ip: request.remoteAddress, device: headerValue(request.headers, 'user-agent')?.slice(0, 256) };
-  const token = converter && canIssue && legacy.value !== null ? await converter.convert(legacy.value, client) : null;
+  const token = converter && canIssue && seen.legacy !== null ? await converter.convert(seen.legacy, client) : null;
   const drop = [settings.cookieName, settings.expressSessionName];
-  const cookie = rewriteCookieHeader(header, drop, token === null ? null : `${settings.cookieName}=${token}`);
+  const cookie = rewriteCookieHeader(seen.header, drop, token === null ? null : `${settings.cookieName}=${token}`);
   // Node's header record (toRequestLike passes req.headers), copied with the one header replaced.
   const headers = { ...(request.headers as Readonly<Record<string, string | readonly string[] | undefined>>), cookie };
   const native = await manager.load({ ...request, headers });
   if (token !== null) native.refreshCookie();
-  return { native, sawLegacy };
+  return { native, sawLegacy: seen.sawLegacy };
 }

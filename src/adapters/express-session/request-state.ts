@@ -40,6 +40,8 @@ export class RequestState implements CompatOwner {
   /** A session dropped before it was ever stored, for a browser that holds no cookie of ours. */
   #noClearingCookie = false;
   #committing = false;
+  /** Set once the end of the request took the handler's changes (see `#takeChanges`). */
+  #taken: { readonly error: unknown } | null = null;
   #object: CompatSession | null;
   #snapshot: Map<string, string>;
   cookie: CompatCookie;
@@ -122,6 +124,21 @@ export class RequestState implements CompatOwner {
     await this.#native.commit();
   }
 
+  /**
+   * Whether the end of the response has a store write to wait for. False for a read that changed
+   * nothing inside the touch window: the response then ends without a promise hop. The handler's
+   * changes are taken into the session here (once), as `commit()` would take them.
+   */
+  needsCommit(): boolean {
+    if (this.#object === null || this.#req.session !== this.#object) return true;
+    try {
+      this.#takeChanges();
+    } catch {
+      return true; // commit() reports it
+    }
+    return this.#native.needsCommit();
+  }
+
   /** Called once, when the response ends. */
   async commit(): Promise<void> {
     this.#committing = true;
@@ -137,9 +154,26 @@ export class RequestState implements CompatOwner {
       } else if (this.#settings.unset === 'destroy') await this.#native.destroy();
       this.#object = null;
     } else if (this.#object !== null) {
-      this.#refreshIf(this.#write({ quietOverHttp: true }));
+      this.#takeChanges();
     }
     await this.#native.commit();
+  }
+
+  /**
+   * The end of the request's diff of `req.session` into the session, run once whether
+   * `needsCommit()` or `commit()` asks first; an error it raised is raised again to the second.
+   */
+  #takeChanges(): void {
+    this.#committing = true;
+    if (this.#taken === null) {
+      try {
+        this.#refreshIf(this.#write({ quietOverHttp: true }));
+        this.#taken = { error: undefined };
+      } catch (error) {
+        this.#taken = { error };
+      }
+    }
+    if (this.#taken.error !== undefined) throw this.#taken.error;
   }
 
   responseHeaders(): Array<[string, string]> {
@@ -150,8 +184,9 @@ export class RequestState implements CompatOwner {
     if (!this.#committing && this.#object !== null && this.#req.session === this.#object) {
       this.#refreshIf(this.#write({ quietOverHttp: true }));
     }
-    const now = this.#clock();
     const { cookies, headers } = this.#native.response();
+    if (cookies.length === 0 && headers.length === 0 && !this.#sendLegacyClear) return [];
+    const now = this.#clock();
     const out = cookies
       .filter((cookie) => !(this.#noClearingCookie && cookie.name === this.#settings.cookieName && cookie.value === ''))
       .map((cookie) =>
@@ -224,10 +259,12 @@ export class RequestState implements CompatOwner {
   #write(options: { quietOverHttp: boolean }): boolean {
     const object = this.#object;
     if (object === null) return false;
-    this.#checkLogin(object);
+    // One JSON pass over the data serves the login check and the diff.
+    const snapshot = snapshotOf(object);
+    this.#checkLogin(snapshot);
     this.#checkLifetime();
     try {
-      const { snapshot, changed } = applyDiff(this.#native, object, this.#snapshot);
+      const changed = applyDiff(this.#native, snapshot, this.#snapshot);
       // A lifetime set on a session that is stored is kept with it, data or not (express-session
       // stores the cookie with every session it saves).
       if (this.cookie.changed && (changed || this.#native.handle !== null || this.#storedAnyway())) {
@@ -248,9 +285,9 @@ export class RequestState implements CompatOwner {
    * one an attacker may have planted (session fixation, OWASP Session Management: renew the id on
    * authentication). express-session does the same silently; here the developer is told once.
    */
-  #checkLogin(object: CompatSession): void {
+  #checkLogin(now: ReadonlyMap<string, string>): void {
     if (!this.#hadSession || this.#regenerated) return;
-    if (hasUser(this.#snapshot) || !hasUser(snapshotOf(object))) return;
+    if (hasUser(this.#snapshot) || !hasUser(now)) return;
     this.#hooks.warn(...LOGIN_WITHOUT_REGENERATE);
   }
 
