@@ -1,14 +1,9 @@
 import express, { type Request, type RequestHandler } from 'express';
 
-/** How one session library reads, writes and rotates; bare Express has none. */
-export interface SessionOps {
-  read(req: Request): unknown;
-  write(req: Request, value: number): void;
-  login(req: Request): Promise<void>;
-}
+import { custosOps as opsOn, type SessionOps } from './session-ops.js';
 
 /** The same four routes for every Express target, so only the session layer differs. */
-export function expressApp(middleware: RequestHandler[], ops: SessionOps | null) {
+export function expressApp(middleware: RequestHandler[], ops: SessionOps<Request> | null) {
   const app = express();
   app.set('etag', false);
   app.set('x-powered-by', false);
@@ -37,20 +32,14 @@ export function expressApp(middleware: RequestHandler[], ops: SessionOps | null)
 }
 
 /** custos through custos/express: `req.session` is a custos Session. */
-export const custosOps: SessionOps = {
-  read: (req) => (req.session as unknown as { get(k: string): unknown }).get('n'),
-  write: (req, value) => {
-    (req.session as unknown as { set(k: string, v: unknown): void }).set('n', value);
-  },
-  login: (req) => (req.session as unknown as { login(u: string): Promise<void> }).login('user-42'),
-};
+export const custosOps = opsOn((req: Request) => req.session);
 
 type ExpressSessionReq = {
   session: { [key: string]: unknown; regenerate(cb: (err?: unknown) => void): void };
 };
 
 /** express-session: plain object session, `regenerate` for id rotation. */
-export const expressSessionOps: SessionOps = {
+export const expressSessionOps: SessionOps<Request> = {
   read: (req) => (req as unknown as ExpressSessionReq).session.n,
   write: (req, value) => {
     (req as unknown as ExpressSessionReq).session.n = value;

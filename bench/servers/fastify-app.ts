@@ -1,15 +1,11 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 
-export interface FastifyOps {
-  read(req: FastifyRequest): unknown;
-  write(req: FastifyRequest, value: number): void;
-  login(req: FastifyRequest): Promise<void>;
-}
+import type { SessionOps } from './session-ops.js';
 
 /** The four scenario routes on Fastify; `register` adds the session plugin(s) first. */
 export async function fastifyApp(
   register: (app: FastifyInstance) => Promise<void>,
-  ops: FastifyOps | null,
+  ops: SessionOps<FastifyRequest> | null,
 ): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   await register(app);

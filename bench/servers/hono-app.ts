@@ -2,15 +2,10 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 
-/** How one session library reads, writes and rotates on Hono; bare Hono has none. */
-export interface HonoOps {
-  read(c: Context): unknown;
-  write(c: Context, value: number): void;
-  login(c: Context): Promise<void>;
-}
+import type { SessionOps } from './session-ops.js';
 
 /** The four scenario routes on Hono over @hono/node-server, after the session middleware. */
-export function honoServer(middleware: MiddlewareHandler[], ops: HonoOps | null): Server {
+export function honoServer(middleware: MiddlewareHandler[], ops: SessionOps<Context> | null): Server {
   // biome-ignore lint/suspicious/noExplicitAny: each target stores its own session type in the context
   const app = new Hono<any>();
   for (const mw of middleware) app.use(mw);

@@ -1,15 +1,10 @@
 import { createServer } from 'node:http';
 import Koa, { type Context, type Middleware } from 'koa';
 
-/** How one session library reads, writes and rotates on Koa; bare Koa has none. */
-export interface KoaOps {
-  read(ctx: Context): unknown;
-  write(ctx: Context, value: number): void;
-  login(ctx: Context): Promise<void>;
-}
+import type { SessionOps } from './session-ops.js';
 
 /** The four scenario routes on Koa (one router-free middleware), after the session middleware. */
-export function koaServer(setup: (app: Koa) => Middleware[], ops: KoaOps | null) {
+export function koaServer(setup: (app: Koa) => Middleware[], ops: SessionOps<Context> | null) {
   const app = new Koa();
   for (const mw of setup(app)) app.use(mw);
   let counter = 0;
