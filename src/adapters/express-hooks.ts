@@ -40,10 +40,10 @@ export interface PrototypeAttachment {
 }
 
 interface Pending {
-  session: CommittableSession & object;
+  readonly session: CommittableSession & object;
   readonly state: CommitState;
   readonly attachment: PrototypeAttachment;
-  /** True from `res.end()` until the session's headers go out (only with `refuseLateHeaders`). */
+  /** True from `res.end()` while it waits for the store (only with `refuseLateHeaders`). */
   refusing: boolean;
 }
 
@@ -144,7 +144,10 @@ function installGuards(response: object, hooks: Hooks): Readonly<Record<HeaderMe
   const guard = (method: HeaderMethod): HeaderGuard => {
     const verb = method === 'removeHeader' ? 'remove' : 'set';
     return function guardedHeader(this: ServerResponse, name: string, value?: unknown) {
-      if (pending.get(this)?.refusing) throw headersSentError(verb);
+      // The guard lifts once custos applies its own headers (the session's, or the generic error
+      // answer's): both set `applied` first.
+      const entry = pending.get(this);
+      if (entry?.refusing && !entry.state.applied) throw headersSentError(verb);
       return parent[method].call(this, name, value);
     };
   };
@@ -165,26 +168,6 @@ export function headersSentError(verb: 'set' | 'remove'): Error {
   return Object.assign(new Error(`Cannot ${verb} headers after they are sent to the client`), {
     code: 'ERR_HTTP_HEADERS_SENT',
   });
-}
-
-/**
- * The session as the end hook commits it when late headers are refused: the guard lifts before
- * custos's own headers are set (the session's, or the generic error answer's).
- */
-export function releasingGuard(session: CommittableSession, release: () => void): CommittableSession & object {
-  const guarded: CommittableSession = {
-    commit: () =>
-      session.commit().catch((error: unknown) => {
-        release(); // the generic error answer sets its own headers
-        throw error;
-      }),
-    responseHeaders: () => {
-      release();
-      return session.responseHeaders();
-    },
-  };
-  if (session.needsCommit) guarded.needsCommit = () => session.needsCommit?.() ?? true;
-  return guarded;
 }
 
 /**
@@ -209,11 +192,6 @@ export function attachThroughPrototypes(
   const guards = attachment.refuseLateHeaders ? (hooks.guards ?? installGuards(bases.response, hooks)) : null;
   if (!usable(req, res, hooks, guards, attachment)) return false;
   const entry: Pending = { session, state: { applied: false, ending: false }, attachment, refusing: false };
-  if (guards !== null) {
-    entry.session = releasingGuard(session, () => {
-      entry.refusing = false;
-    });
-  }
   pending.set(res, entry);
   return true;
 }

@@ -73,6 +73,33 @@ describe.each(versions)('custos/express-session on %s, through the shared protot
     expect(seen).toEqual(Array(REQUESTS + 2).fill('ERR_HTTP_HEADERS_SENT'));
   });
 
+  it('answers a failed store write with the generic 503 on every request, the guard lifted for it', async () => {
+    class FailingWrites extends session.Store {
+      get(_sid: string, callback: (error: unknown, data?: unknown) => void) {
+        callback(null, null);
+      }
+      set(_sid: string, _data: unknown, callback?: (error?: unknown) => void) {
+        callback?.(new Error('disk full'));
+      }
+      destroy(_sid: string, callback?: (error?: unknown) => void) {
+        callback?.();
+      }
+    }
+    const app = appWith(express, { store: new FailingWrites() });
+    const seen: string[] = [];
+    app.get('/', (req, res) => {
+      (req as AnyReq).session.n = 1;
+      seen.push(lateHeader(res, (r) => r.setHeader('x-late', '1')));
+    });
+    for (let i = 0; i < REQUESTS; i++) {
+      const res = await browser(app).get('/');
+      expect(res.status).toBe(503);
+      expect(res.text).not.toContain('disk full');
+      expect(sessionSetCookies(res.headers)).toHaveLength(0);
+    }
+    expect(seen).toEqual(Array(REQUESTS).fill('ERR_HTTP_HEADERS_SENT'));
+  });
+
   it('lets the app change headers after the session cookie went out, and after a read that writes nothing', async () => {
     const app = appWith(express);
     app.get('/write', (req, res) => {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { headersSentError, releasingGuard } from '../express-hooks.js';
+import { headersSentError } from '../express-hooks.js';
 import { type CommittableSession, commitOnEnd } from '../node-shared.js';
 
 type HeaderMethod = 'setHeader' | 'appendHeader' | 'removeHeader';
@@ -41,4 +41,24 @@ export function commitOnEndRefusingLateHeaders(res: ServerResponse, session: Com
     ended = true;
     return result;
   } as typeof res.end;
+}
+
+/**
+ * The session as `commitOnEnd` commits it here: the guard lifts before custos's own headers
+ * are set (the session's, or the generic error answer's).
+ */
+function releasingGuard(session: CommittableSession, release: () => void): CommittableSession & object {
+  const guarded: CommittableSession = {
+    commit: () =>
+      session.commit().catch((error: unknown) => {
+        release(); // the generic error answer sets its own headers
+        throw error;
+      }),
+    responseHeaders: () => {
+      release();
+      return session.responseHeaders();
+    },
+  };
+  if (session.needsCommit) guarded.needsCommit = () => session.needsCommit?.() ?? true;
+  return guarded;
 }

@@ -139,23 +139,33 @@ export class RequestState implements CompatOwner {
     return this.#native.needsCommit();
   }
 
-  /** Called once, when the response ends. */
-  async commit(): Promise<void> {
+  /**
+   * Called once, when the response ends. Not `async`: a request that keeps its session hands
+   * back the core's commit promise itself, without one more promise around it.
+   */
+  commit(): Promise<void> {
     this.#committing = true;
-    const current = this.#req.session;
-    if (this.#object !== null && current !== this.#object) {
-      // `req.session = null` or `delete req.session` (express-session's `unset` option).
-      const stored = this.#native.handle !== null && !this.#native.isNew;
-      if (!stored) {
-        // Never stored: nothing to keep or destroy, and (as in express-session) no cookie to send,
-        // unless the browser holds one of ours, which is then cleared.
-        await this.#native.destroy();
-        this.#noClearingCookie = !this.#presentedCookie();
-      } else if (this.#settings.unset === 'destroy') await this.#native.destroy();
-      this.#object = null;
-    } else if (this.#object !== null) {
-      this.#takeChanges();
+    if (this.#object !== null && this.#req.session !== this.#object) return this.#commitUnset();
+    if (this.#object !== null) {
+      try {
+        this.#takeChanges();
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
+    return this.#native.commit();
+  }
+
+  /** `req.session = null` or `delete req.session` (express-session's `unset` option). */
+  async #commitUnset(): Promise<void> {
+    const stored = this.#native.handle !== null && !this.#native.isNew;
+    if (!stored) {
+      // Never stored: nothing to keep or destroy, and (as in express-session) no cookie to send,
+      // unless the browser holds one of ours, which is then cleared.
+      await this.#native.destroy();
+      this.#noClearingCookie = !this.#presentedCookie();
+    } else if (this.#settings.unset === 'destroy') await this.#native.destroy();
+    this.#object = null;
     await this.#native.commit();
   }
 
