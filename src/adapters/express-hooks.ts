@@ -34,7 +34,7 @@ export interface PrototypeAttachment {
   readonly sessionStore?: unknown;
   /**
    * Header changes after `res.end()` throw `ERR_HTTP_HEADERS_SENT` while the end waits for the
-   * store, as Node answers once a response is sent (see `refusesLateHeaders`).
+   * store, as Node answers once a response is sent.
    */
   readonly refuseLateHeaders?: boolean;
 }
@@ -47,8 +47,9 @@ interface Pending {
   refusing: boolean;
 }
 
-type HeaderMethod = 'setHeader' | 'appendHeader' | 'removeHeader';
-const HEADER_METHODS: readonly HeaderMethod[] = ['setHeader', 'appendHeader', 'removeHeader'];
+/** The header changes refused after `res.end()` (here and in the per-object fallback). */
+export type HeaderMethod = 'setHeader' | 'appendHeader' | 'removeHeader';
+export const HEADER_METHODS: readonly HeaderMethod[] = ['setHeader', 'appendHeader', 'removeHeader'];
 type HeaderGuard = (this: ServerResponse, name: string, value?: unknown) => unknown;
 
 interface Hooks {
@@ -142,12 +143,11 @@ function install(bases: { request: object; response: object }): void {
 function installGuards(response: object, hooks: Hooks): Readonly<Record<HeaderMethod, HeaderGuard>> {
   const parent = Object.getPrototypeOf(response) as Record<HeaderMethod, HeaderGuard>;
   const guard = (method: HeaderMethod): HeaderGuard => {
-    const verb = method === 'removeHeader' ? 'remove' : 'set';
     return function guardedHeader(this: ServerResponse, name: string, value?: unknown) {
       // The guard lifts once custos applies its own headers (the session's, or the generic error
       // answer's): both set `applied` first.
       const entry = pending.get(this);
-      if (entry?.refusing && !entry.state.applied) throw headersSentError(verb);
+      if (entry?.refusing && !entry.state.applied) throw headersSentError(method);
       return parent[method].call(this, name, value);
     };
   };
@@ -164,7 +164,8 @@ function installGuards(response: object, hooks: Hooks): Readonly<Record<HeaderMe
 }
 
 /** Node's own error for a header change on a sent response. */
-export function headersSentError(verb: 'set' | 'remove'): Error {
+export function headersSentError(method: HeaderMethod): Error {
+  const verb = method === 'removeHeader' ? 'remove' : 'set';
   return Object.assign(new Error(`Cannot ${verb} headers after they are sent to the client`), {
     code: 'ERR_HTTP_HEADERS_SENT',
   });
@@ -191,8 +192,7 @@ export function attachThroughPrototypes(
   }
   const guards = attachment.refuseLateHeaders ? (hooks.guards ?? installGuards(bases.response, hooks)) : null;
   if (!usable(req, res, hooks, guards, attachment)) return false;
-  const entry: Pending = { session, state: { applied: false, ending: false }, attachment, refusing: false };
-  pending.set(res, entry);
+  pending.set(res, { session, state: { applied: false, ending: false }, attachment, refusing: false });
   return true;
 }
 

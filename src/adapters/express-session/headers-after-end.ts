@@ -1,9 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { headersSentError } from '../express-hooks.js';
+import { HEADER_METHODS, headersSentError } from '../express-hooks.js';
 import { type CommittableSession, commitOnEnd } from '../node-shared.js';
-
-type HeaderMethod = 'setHeader' | 'appendHeader' | 'removeHeader';
-const GUARDED: readonly HeaderMethod[] = ['setHeader', 'appendHeader', 'removeHeader'];
 
 /**
  * Keeps Node's answer to a header change made after `res.end()`: the response waits for the
@@ -18,14 +15,14 @@ export function commitOnEndRefusingLateHeaders(res: ServerResponse, session: Com
   const release = () => {
     refusing = false;
   };
-  for (const method of GUARDED) {
+  for (const method of HEADER_METHODS) {
     const original = res[method] as (...args: unknown[]) => unknown;
     if (typeof original !== 'function') continue;
     Object.defineProperty(res, method, {
       configurable: true,
       writable: true,
       value: function guardedHeader(this: ServerResponse, ...args: unknown[]) {
-        if (refusing) throw headersSentError(method === 'removeHeader' ? 'remove' : 'set');
+        if (refusing) throw headersSentError(method);
         return original.apply(this, args);
       },
     });

@@ -40,8 +40,9 @@ export class RequestState implements CompatOwner {
   /** A session dropped before it was ever stored, for a browser that holds no cookie of ours. */
   #noClearingCookie = false;
   #committing = false;
-  /** Set once the end of the request took the handler's changes (see `#takeChanges`). */
-  #taken: { readonly error: unknown } | null = null;
+  /** Whether the end of the request took the handler's changes, and what that raised (see `#takeChanges`). */
+  #taken = false;
+  #takeFailure: { readonly error: unknown } | null = null;
   #object: CompatSession | null;
   #snapshot: Map<string, string>;
   cookie: CompatCookie;
@@ -175,15 +176,15 @@ export class RequestState implements CompatOwner {
    */
   #takeChanges(): void {
     this.#committing = true;
-    if (this.#taken === null) {
+    if (!this.#taken) {
+      this.#taken = true;
       try {
         this.#refreshIf(this.#write({ quietOverHttp: true }));
-        this.#taken = { error: undefined };
       } catch (error) {
-        this.#taken = { error };
+        this.#takeFailure = { error };
       }
     }
-    if (this.#taken.error !== undefined) throw this.#taken.error;
+    if (this.#takeFailure) throw this.#takeFailure.error;
   }
 
   responseHeaders(): Array<[string, string]> {
