@@ -172,9 +172,10 @@ export function endWithSession(
 
 /**
  * Makes the response carry the session's headers and wait for its store write (see
- * `endWithSession`) by wrapping this response's own `writeHead` and `end`.
+ * `endWithSession`) by wrapping this response's own `writeHead` and `end`. Returns the
+ * response's commit state, whose `applied` turns true just before custos sets its own headers.
  */
-export function commitOnEnd(res: ServerResponse, session: CommittableSession): void {
+export function commitOnEnd(res: ServerResponse, session: CommittableSession): Readonly<CommitState> {
   const state: CommitState = { applied: false, ending: false };
   const originalWriteHead = res.writeHead as WriteHead;
   const originalEnd = res.end as End;
@@ -196,6 +197,7 @@ export function commitOnEnd(res: ServerResponse, session: CommittableSession): v
     );
     return this;
   } as typeof res.end;
+  return state;
 }
 
 /**

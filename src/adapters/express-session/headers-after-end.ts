@@ -8,13 +8,12 @@ import { type CommittableSession, commitOnEnd } from '../node-shared.js';
  * `res.setHeader()` would succeed and change a response Node would already have sent (and a
  * `Content-Length` set then would leave the client waiting for a body that never comes). Until
  * the session's own headers go out, such a call throws `ERR_HTTP_HEADERS_SENT`, as in plain Node.
- * custos's own headers (the session's, or the generic error answer) lift the guard.
+ * The per-object form of the prototype guard in express-hooks.ts, lifted the same way: custos
+ * marks the commit state `applied` just before it sets its own headers (the session's, or the
+ * generic error answer's).
  */
 export function commitOnEndRefusingLateHeaders(res: ServerResponse, session: CommittableSession): void {
   let refusing = false;
-  const release = () => {
-    refusing = false;
-  };
   for (const method of HEADER_METHODS) {
     const original = res[method] as (...args: unknown[]) => unknown;
     if (typeof original !== 'function') continue;
@@ -22,13 +21,12 @@ export function commitOnEndRefusingLateHeaders(res: ServerResponse, session: Com
       configurable: true,
       writable: true,
       value: function guardedHeader(this: ServerResponse, ...args: unknown[]) {
-        if (refusing) throw headersSentError(method);
+        if (refusing && !state.applied) throw headersSentError(method);
         return original.apply(this, args);
       },
     });
   }
-  const guarded = releasingGuard(session, release);
-  commitOnEnd(res, guarded);
+  const state = commitOnEnd(res, session);
   const endWithSession = res.end;
   let ended = false;
   res.end = function endThenRefuseLateHeaders(this: ServerResponse, ...args: unknown[]) {
@@ -38,24 +36,4 @@ export function commitOnEndRefusingLateHeaders(res: ServerResponse, session: Com
     ended = true;
     return result;
   } as typeof res.end;
-}
-
-/**
- * The session as `commitOnEnd` commits it here: the guard lifts before custos's own headers
- * are set (the session's, or the generic error answer's).
- */
-function releasingGuard(session: CommittableSession, release: () => void): CommittableSession & object {
-  const guarded: CommittableSession = {
-    commit: () =>
-      session.commit().catch((error: unknown) => {
-        release(); // the generic error answer sets its own headers
-        throw error;
-      }),
-    responseHeaders: () => {
-      release();
-      return session.responseHeaders();
-    },
-  };
-  if (session.needsCommit) guarded.needsCommit = () => session.needsCommit?.() ?? true;
-  return guarded;
 }
