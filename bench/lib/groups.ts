@@ -25,6 +25,8 @@ export const GROUPS: readonly Group[] = [
     title: 'Express, memory stores',
     targets: [
       { id: 'express-bare', label: 'bare Express', kind: 'bare' },
+      { id: 'express-bare-middleware', label: 'bare Express + a no-op middleware', kind: 'bare' },
+      { id: 'express-bare-async', label: 'bare Express + a no-op middleware after a resolved promise', kind: 'bare' },
       { id: 'express-session-memory', label: 'express-session (MemoryStore)', kind: 'peer' },
       { id: 'express-custos-memory', label: 'custos/express (memory)', kind: 'custos' },
       { id: 'express-custos-compat', label: 'custos/express-session (memory)', kind: 'custos' },

@@ -1,6 +1,6 @@
 import express, { type Request, type RequestHandler } from 'express';
 
-import { custosOps as opsOn, type SessionOps } from './session-ops.js';
+import { nextUserId, custosOps as opsOn, type SessionOps } from './session-ops.js';
 
 /** The same four routes for every Express target, so only the session layer differs. */
 export function expressApp(middleware: RequestHandler[], ops: SessionOps<Request> | null) {
@@ -49,7 +49,7 @@ export const expressSessionOps: SessionOps<Request> = {
       const r = req as unknown as ExpressSessionReq;
       r.session.regenerate((err) => {
         if (err) return reject(err);
-        r.session.userId = 'user-42';
+        r.session.userId = nextUserId();
         resolve();
       });
     }),

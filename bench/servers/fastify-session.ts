@@ -3,6 +3,7 @@ import fastifySession from '@fastify/session';
 import type { FastifyRequest } from 'fastify';
 import { BENCH_SECRET, serve } from './common.js';
 import { fastifyApp } from './fastify-app.js';
+import { nextUserId } from './session-ops.js';
 
 type Bag = { get(k: string): unknown; set(k: string, v: unknown): void; regenerate(): Promise<void> };
 const bag = (req: FastifyRequest) => (req as unknown as { session: Bag }).session;
@@ -23,7 +24,7 @@ await serve(async () => {
       write: (req, value) => bag(req).set('n', value),
       login: async (req) => {
         await bag(req).regenerate();
-        bag(req).set('userId', 'user-42');
+        bag(req).set('userId', nextUserId());
       },
     },
   );

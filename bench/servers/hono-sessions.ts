@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { MemoryStore, sessionMiddleware } from 'hono-sessions';
 import { BENCH_SECRET, serve } from './common.js';
 import { honoServer } from './hono-app.js';
+import { nextUserId } from './session-ops.js';
 
 type HonoSession = { get(k: string): unknown; set(k: string, v: unknown): void };
 const session = (c: Context) => c.get('session') as HonoSession;
@@ -23,7 +24,7 @@ await serve(async () => ({
       login: async (c) => {
         // hono-sessions rotates the session key when this context flag is set.
         c.set('session_key_rotation', true);
-        session(c).set('userId', 'user-42');
+        session(c).set('userId', nextUserId());
       },
     },
   ),

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { getIronSession } from 'iron-session';
 import { BENCH_SECRET, serve } from './common.js';
+import { nextUserId } from './session-ops.js';
 
 type Data = { n?: number; userId?: string };
 
@@ -25,7 +26,7 @@ await serve(async () => {
           break;
         case '/login':
           // A sealed cookie has no server-side id: "rotation" is a fresh seal of the new identity.
-          session.userId = 'user-42';
+          session.userId = nextUserId();
           await session.save();
           break;
       }

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import createSession from 'koa-session';
 import { BENCH_SECRET, serve } from './common.js';
 import { koaServer } from './koa-app.js';
+import { nextUserId } from './session-ops.js';
 
 type KoaSession = { [key: string]: unknown; regenerate(): Promise<void> | undefined };
 const session = (ctx: Context) => (ctx as unknown as { session: KoaSession }).session;
@@ -36,7 +37,7 @@ await serve(async () => ({
       },
       login: async (ctx) => {
         await session(ctx).regenerate();
-        session(ctx).userId = 'user-42';
+        session(ctx).userId = nextUserId();
       },
     },
   ),

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { withSessions } from '../../src/adapters/node.js';
 import type { SessionManager } from '../../src/core/manager.js';
+import { nextUserId } from './session-ops.js';
 
 /** The four scenario routes on plain `node:http` through custos/node, for any manager (store). */
 export function custosNodeServer(manager: SessionManager<{ n: number }>): Server {
@@ -18,7 +19,7 @@ export function custosNodeServer(manager: SessionManager<{ n: number }>): Server
         req.session.set('n', 1);
         break;
       case '/login':
-        await req.session.login('user-42');
+        await req.session.login(nextUserId());
         break;
     }
     res.end('ok');

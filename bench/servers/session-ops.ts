@@ -10,12 +10,24 @@ export interface SessionOps<C> {
   login(ctx: C): Promise<void>;
 }
 
+let logins = 0;
+
+/**
+ * The user each (d) login signs in: a new one every time, as when new visitors log in. With one
+ * user for every login, custos would also sign out that user's least recently used session on
+ * each login past its default cap of 50 sessions per user, work no peer has.
+ */
+export function nextUserId(): string {
+  logins += 1;
+  return `user-${logins}`;
+}
+
 /** The operations on a custos `Session`, which `sessionOf` finds in the framework's request or context. */
 export function custosOps<C>(sessionOf: (ctx: C) => unknown): SessionOps<C> {
   const session = (ctx: C) => sessionOf(ctx) as Session<{ n: number }>;
   return {
     read: (ctx) => session(ctx).get('n'),
     write: (ctx, value) => session(ctx).set('n', value),
-    login: (ctx) => session(ctx).login('user-42'),
+    login: (ctx) => session(ctx).login(nextUserId()),
   };
 }
