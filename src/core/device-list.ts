@@ -71,16 +71,23 @@ function firstAfter(sorted: readonly StoredSession[], cursor: { key: number; id:
   return i === -1 ? sorted.length : i;
 }
 
+/**
+ * The records whose idle and absolute deadlines have not passed, judged by their unsealed
+ * metadata alone: counting or ordering sessions never needs their sealed fields opened.
+ */
+export function liveRecords(records: readonly StoredSession[], options: ResolvedOptions): StoredSession[] {
+  const now = options.clock();
+  return records.filter((record) => !isAbsoluteExpired(record, now) && !isIdleExpired(record, options, now));
+}
+
 /** Device-list entries for live records (the core re-checks expiry, checklist TMO-06). */
 export function describeSessions(
   records: readonly StoredSession[],
   options: ResolvedOptions,
   currentHandle: string | null | undefined,
 ): SessionInfo[] {
-  const now = options.clock();
   const out: SessionInfo[] = [];
-  for (const record of records) {
-    if (isAbsoluteExpired(record, now) || isIdleExpired(record, options, now)) continue;
+  for (const record of liveRecords(records, options)) {
     const client = storedClient(options.keyring, record);
     out.push({
       handle: record.id,

@@ -1,6 +1,6 @@
 import { CustosError } from '../errors.js';
 import { warnOnce } from '../vocabulary/warn-once.js';
-import { listSessions } from './manager-admin.js';
+import { liveRecords } from './device-list.js';
 import type { ManagerContext } from './manager-context.js';
 
 /**
@@ -12,7 +12,9 @@ export async function makeRoomFor(ctx: ManagerContext, userId: string, defaultCa
   const { options } = ctx;
   const max = options.maxSessionsPerUser;
   if (max === Number.POSITIVE_INFINITY) return;
-  const live = await listSessions(ctx, userId);
+  // Metadata only: describing the sessions (listSessions) would open every record's sealed
+  // fields, one AES-GCM open per field per session, on every login of a user near the cap.
+  const live = liveRecords(await ctx.call('listByUser', () => ctx.store.listByUser(userId)), options);
   if (live.length < max) return;
   if (options.onMaxSessions === 'refuse') {
     throw new CustosError(
@@ -20,10 +22,10 @@ export async function makeRoomFor(ctx: ManagerContext, userId: string, defaultCa
       `this account already has ${max} active sessions; sign out elsewhere first`,
     );
   }
-  const oldest = [...live].sort((a, b) => a.lastSeenAt - b.lastSeenAt).slice(0, live.length - max + 1);
-  for (const info of oldest) {
-    await ctx.call('destroy', () => ctx.store.destroy(info.handle));
-    ctx.emit({ type: 'revoked', handle: info.handle, userId, reason: 'max-sessions', count: 1 });
+  const oldest = live.sort((a, b) => a.lastSeenAt - b.lastSeenAt).slice(0, live.length - max + 1);
+  for (const record of oldest) {
+    await ctx.call('destroy', () => ctx.store.destroy(record.id));
+    ctx.emit({ type: 'revoked', handle: record.id, userId, reason: 'max-sessions', count: 1 });
   }
   if (defaultCap) {
     warnOnce(
