@@ -37,7 +37,7 @@ describe('per-user session cap', () => {
     const clock = manualClock();
     const events: SessionEvent[] = [];
     const { store, fieldReads } = countingStore();
-    const manager = createSessions({
+    const manager = createSessions<{ seen: boolean }>({
       secrets: [SECRET_A],
       clock,
       store,
