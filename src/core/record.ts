@@ -1,25 +1,11 @@
 import type { Keyring } from '../crypto/keyring.js';
 import { openField, seal } from '../crypto/seal.js';
 import type { StoredSession } from '../stores/contract.js';
+import { fieldAad, isInternal, SYSTEM_FIELD, SYSTEM_SEPARATOR, unpackSystemField } from './field-layout.js';
 import { storeExpiry, type TimingPolicy } from './policy.js';
 import { secretVerifier } from './token.js';
 
-/** Where a sealed field lives: moving ciphertext to another record or field makes it unopenable. */
-export const fieldAad = (id: string, name: string) => `${id}\u0000${name}`;
-
-/**
- * The one stored field that holds every internal `$` value (CSRF secret, recorded client,
- * authentication state). They are written together (at creation and at every id change), so one
- * AES-GCM operation seals them all: a new session costs 2 seals instead of 3 and a login 2 instead
- * of 4 (issue 7; `createCipheriv` is the largest single cost of a first visit). Inside the session
- * they stay separate keys; only the stored form is packed.
- */
-export const SYSTEM_FIELD = '$sys';
-/** JSON.stringify escapes every control character, so U+0001 never occurs inside a JSON text. */
-const SEPARATOR = '\u0001';
-
-/** Whether a field name is one of custos' own (`$…`); user keys can never start with `$`. */
-export const isInternal = (name: string) => name.charCodeAt(0) === 36; // '$'
+export { fieldAad, isInternal, SYSTEM_FIELD } from './field-layout.js';
 
 /**
  * Seals plaintext JSON fields for record `id` (checklist STO-02: AAD = record id + field name).
@@ -30,7 +16,8 @@ export function sealFields(keyring: Keyring, id: string, plain: Iterable<[string
   let system = '';
   for (const [name, json] of plain) {
     if (isInternal(name))
-      system += system === '' ? `${name}${SEPARATOR}${json}` : `${SEPARATOR}${name}${SEPARATOR}${json}`;
+      system +=
+        system === '' ? `${name}${SYSTEM_SEPARATOR}${json}` : `${SYSTEM_SEPARATOR}${name}${SYSTEM_SEPARATOR}${json}`;
     else sealed[name] = seal(keyring, json, fieldAad(id, name));
   }
   if (system !== '') sealed[SYSTEM_FIELD] = seal(keyring, system, fieldAad(id, SYSTEM_FIELD));
@@ -53,9 +40,9 @@ export function openFields(keyring: Keyring, record: Pick<StoredSession, 'id' | 
     else plain.set(name, json);
   }
   if (system !== undefined) {
-    const parts = system.split(SEPARATOR);
-    if (parts.length % 2 !== 0) return null;
-    for (let i = 0; i < parts.length; i += 2) plain.set(parts[i] as string, parts[i + 1] as string);
+    const pairs = unpackSystemField(system);
+    if (pairs === null) return null;
+    for (const [name, json] of pairs) plain.set(name, json);
   }
   return plain;
 }

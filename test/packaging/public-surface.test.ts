@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as edge from '../../src/edge/index.js';
 import * as main from '../../src/index.js';
 import * as protect from '../../src/protect/index.js';
 import * as cookieEntry from '../../src/stores/cookie/index.js';
@@ -49,5 +50,9 @@ describe('public surface', () => {
   it('custos/stores/cookie exports the sealed-cookie store, not the manager machinery behind it', () => {
     // The codec, the per-request store and the revocation list are the core's sealed-cookie mode.
     expect(Object.keys(cookieEntry).sort()).toEqual(['CookieStore', 'cookieStore', 'isCookieStore']);
+  });
+
+  it('custos/edge exports only the WebCrypto reader of sealed cookies', () => {
+    expect(Object.keys(edge)).toEqual(['sealedSessionReader']);
   });
 });

@@ -2,6 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withSessions } from '../../src/adapters/fetch.js';
+import { createSessions } from '../../src/index.js';
+import { cookieStore } from '../../src/stores/cookie/index.js';
+import { memoryStore } from '../../src/stores/memory/index.js';
 import { parseSetCookie } from '../helpers/cookies.js';
 import { freePort } from '../helpers/ports.js';
 import { moduleGraph } from './module-graph.js';
@@ -15,6 +19,9 @@ import {
   withRuntimeOutput,
 } from './runtime-process.js';
 import { driveSessionFlow } from './session-flow.js';
+
+/** The fixed test key written out in test/fixtures/runtimes/edge-worker.mjs. */
+const EDGE_SECRET = 'runtime-fixture-secret-0123456789abcdefghij';
 
 /**
  * The Hono and Fetch adapters, in memory and sealed-cookie mode, compiled as shipped, on workerd
@@ -34,15 +41,15 @@ afterAll(async () => {
 });
 /** The bare imports the worker's app makes, resolved as Node would (package.json `exports`). */
 const PACKAGES = { hono: join(ROOT, 'node_modules', 'hono', 'dist', 'index.js') };
-const workerGraph = () => moduleGraph(`${built.fixtures}worker.mjs`, built.root, PACKAGES);
+const workerGraph = (entry: string) => moduleGraph(`${built.fixtures}${entry}`, built.root, PACKAGES);
 
 /**
  * Writes a config from workerd.capnp for `flags`. Embed paths are relative to the config file;
  * each mapped package also gets a module under its bare name that re-exports its entry, as a
  * bundler's resolution would.
  */
-function writeConfig(port: number, flags: string[]): string {
-  const graph = workerGraph();
+function writeConfig(port: number, flags: string[], entry: string): string {
+  const graph = workerGraph(entry);
   const entries = graph.files.map(
     (module) => `(name = "${module.name}", esModule = embed "${relative(configDir, module.path)}")`,
   );
@@ -59,15 +66,15 @@ function writeConfig(port: number, flags: string[]): string {
     .replace('@PORT@', String(port))
     .replace('@FLAGS@', flags.map((flag) => JSON.stringify(flag)).join(', '))
     .replace('@MODULES@', entries.join(',\n    '));
-  const file = join(configDir, `config-${flags.join('-') || 'none'}.capnp`);
+  const file = join(configDir, `config-${entry}-${flags.join('-') || 'none'}.capnp`);
   writeFileSync(file, config);
   return file;
 }
 
-async function startWorkerd(flags: string[]): Promise<RuntimeServer> {
+async function startWorkerd(flags: string[], entry = 'worker.mjs'): Promise<RuntimeServer> {
   const port = await freePort();
   // The main module is the first listed: the entry, which moduleGraph puts first.
-  return startRuntime(bin('workerd'), ['serve', '--verbose', writeConfig(port, flags)], {
+  return startRuntime(bin('workerd'), ['serve', '--verbose', writeConfig(port, flags, entry)], {
     port,
     ready: /Listening on|listening on/i,
   });
@@ -127,10 +134,64 @@ describe('what the edge path imports from Node', () => {
     expect([...external.keys()].sort()).toEqual(['node:crypto', 'node:net']);
   });
 
-  it('without nodejs_compat workerd refuses the worker: there is no WebCrypto-only build yet', async () => {
+  it('without nodejs_compat workerd refuses the full adapters, which need node:crypto (custos/edge is the WebCrypto-only part)', async () => {
     const started = startWorkerd([]);
     await expect(started).rejects.toThrow(/node:(crypto|net|perf_hooks)/);
     // A server that did start would be a changed fact to document (and to stop).
     await started.then((server) => server.stop()).catch(() => {});
+  });
+});
+
+describe('custos/edge on workerd with no compatibility flag (WebCrypto only)', () => {
+  let server: RuntimeServer;
+  beforeAll(async () => {
+    server = await startWorkerd([], 'edge-worker.mjs');
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  /** A sealed session cookie issued by the Node side: custos/fetch in sealed-cookie mode, logged in. */
+  async function issuedCookie(): Promise<string> {
+    const manager = createSessions({ secrets: [EDGE_SECRET], store: cookieStore({ revocation: memoryStore() }) });
+    const handler = withSessions(manager, async (_request, session) => {
+      await session.login('alice');
+      session.set('plan', { tier: 'gold' });
+      return new Response('ok');
+    });
+    const response = await handler(new Request('https://bank.test/login'));
+    const cookie = response.headers
+      .getSetCookie()
+      .map(parseSetCookie)
+      .find((line) => line.name === '__Host-sid');
+    expect(cookie).toBeDefined();
+    return cookie?.value as string;
+  }
+
+  const readOnWorkerd = async (cookie: string) => {
+    const response = await fetch(`${server.origin}/`, { headers: { cookie: `__Host-sid=${cookie}` } });
+    expect(response.status).toBe(200);
+    return (await response.json()) as { runtime: string; read: Record<string, unknown> };
+  };
+
+  it('imports no module the runtime must provide: the whole graph is custos files', () => {
+    const { external } = moduleGraph(`${built.fixtures}edge-worker.mjs`, built.root);
+    expect([...external.keys()]).toEqual([]);
+  });
+
+  it('reads the user and the data of a cookie the Node side sealed, and refuses an edited copy', async () => {
+    const cookie = await issuedCookie();
+    await withRuntimeOutput(server, async () => {
+      const body = await readOnWorkerd(cookie);
+      expect(body.runtime).toBe('Cloudflare-Workers');
+      expect(body.read).toMatchObject({
+        ok: true,
+        revocationChecked: true,
+        session: { userId: 'alice', data: { plan: { tier: 'gold' } } },
+      });
+      const middle = Math.floor(cookie.length / 2);
+      const edited = cookie.slice(0, middle) + (cookie[middle] === 'A' ? 'B' : 'A') + cookie.slice(middle + 1);
+      expect((await readOnWorkerd(edited)).read).toEqual({ ok: false, reason: 'bad-seal' });
+    });
   });
 });

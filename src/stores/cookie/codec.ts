@@ -3,9 +3,7 @@ import type { Keyring } from '../../crypto/keyring.js';
 import { openSealed, seal } from '../../crypto/seal.js';
 import { CustosError } from '../../errors.js';
 import { isStoredSession, type StoredSession } from '../contract.js';
-
-/** AAD binding the sealed record to its cookie name: a value cannot be moved to another cookie. */
-const aad = (cookieName: string) => `custos/cookie-session/v1\u0000${cookieName}`;
+import { cookieRecordAad as aad, SEALED_COOKIE } from './format.js';
 
 /**
  * The whole record (ids, times, user, already-sealed fields) sealed with AES-256-GCM into one
@@ -23,13 +21,6 @@ export function sealRecord(keyring: Keyring, cookieName: string, record: StoredS
   }
   return value;
 }
-
-/**
- * Only the current format, with the key index spelled exactly (checklist STO-03): `g1` values
- * left its index outside the AAD, so a client could respell it. A `g1` cookie is refused and its
- * user signs in again once; `g1` fields at rest in a store still open (seal.ts).
- */
-const SEALED_COOKIE = /^g2\.(?:0|[1-9][0-9]{0,2})\.[A-Za-z0-9_-]+$/;
 
 /**
  * The record, or null for anything garbled, edited, or sealed under an unknown key. Every byte of

@@ -1,0 +1,30 @@
+/**
+ * How a record's sealed fields are named and bound, with no crypto in it: shared by the Node
+ * codec (record.ts) and the WebCrypto reader (src/edge), which must agree byte for byte.
+ */
+
+/** Where a sealed field lives: moving ciphertext to another record or field makes it unopenable. */
+export const fieldAad = (id: string, name: string) => `${id}\u0000${name}`;
+
+/**
+ * The one stored field that holds every internal `$` value (CSRF secret, recorded client,
+ * authentication state). They are written together (at creation and at every id change), so one
+ * AES-GCM operation seals them all: a new session costs 2 seals instead of 3 and a login 2 instead
+ * of 4 (`createCipheriv` is the largest single cost of a first visit). Inside the session they
+ * stay separate keys; only the stored form is packed.
+ */
+export const SYSTEM_FIELD = '$sys';
+/** JSON.stringify escapes every control character, so U+0001 never occurs inside a JSON text. */
+export const SYSTEM_SEPARATOR = '\u0001';
+
+/** Whether a field name is one of custos' own (`$…`); user keys can never start with `$`. */
+export const isInternal = (name: string) => name.charCodeAt(0) === 36; // '$'
+
+/** The internal name → JSON pairs packed in an opened `$sys`, or null when it is not such a packing. */
+export function unpackSystemField(system: string): Array<[string, string]> | null {
+  const parts = system.split(SYSTEM_SEPARATOR);
+  if (parts.length % 2 !== 0) return null;
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i < parts.length; i += 2) pairs.push([parts[i] as string, parts[i + 1] as string]);
+  return pairs;
+}
