@@ -192,7 +192,7 @@ describe('README examples (besides Express)', () => {
 
 describe('docs/frameworks.md examples', () => {
   it('has a marked example for each framework', () => {
-    expect([...docs.keys()].sort()).toEqual(['express', 'fastify', 'fetch', 'hono', 'koa', 'node']);
+    expect([...docs.keys()].sort()).toEqual(['edge', 'express', 'fastify', 'fetch', 'hono', 'koa', 'node']);
   });
 
   it('express: counts with CSRF, logs in with a new id, logs out', async () => {
@@ -247,6 +247,38 @@ describe('docs/frameworks.md examples', () => {
       await checkCsrfCounter(overHttp(base as string), readJson, postPath);
     });
   }
+
+  it('edge: the middleware lets a signed-in sealed cookie through and sends everyone else to /login', async () => {
+    const secret = 'docs-edge-example-secret-0123456789abcdefgh';
+    process.env.SESSION_SECRET = secret;
+    let middleware: (request: Request) => Promise<Response | undefined>;
+    try {
+      const { module } = await runExample('docs', docs.get('edge') as Example);
+      middleware = module.middleware as typeof middleware;
+    } finally {
+      delete process.env.SESSION_SECRET;
+    }
+    const { withSessions } = await import('../src/adapters/fetch.js');
+    const { createSessions } = await import('../src/index.js');
+    const { cookieStore } = await import('../src/stores/cookie/index.js');
+    const { memoryStore } = await import('../src/stores/memory/index.js');
+    const manager = createSessions({ secrets: [secret], store: cookieStore({ revocation: memoryStore() }) });
+    const issue = withSessions(manager, async (request, session) => {
+      if (new URL(request.url).pathname === '/login') await session.login('alice');
+      else session.set('theme', 'dark');
+      return new Response('ok');
+    });
+    const cookieOf = async (path: string) =>
+      (sessionCookieFrom((await issue(new Request(`https://bank.test${path}`))).headers) as string).split(';')[0];
+    const at = (cookie?: string) =>
+      middleware(new Request('https://bank.test/account', { headers: cookie ? { cookie } : {} }));
+    expect(await at(await cookieOf('/login'))).toBeUndefined();
+    for (const refused of [undefined, await cookieOf('/anonymous'), '__Host-sid=g2.0.forged']) {
+      const response = await at(refused);
+      expect(response?.status).toBe(302);
+      expect(response?.headers.get('location')).toBe('https://bank.test/login');
+    }
+  });
 
   it("fetch: the route's GET and POST exports count only with the token", async () => {
     const { module, base } = await runExample('docs', docs.get('fetch') as Example);
