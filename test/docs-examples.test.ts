@@ -262,7 +262,10 @@ describe('docs/frameworks.md examples', () => {
     const { createSessions } = await import('../src/index.js');
     const { cookieStore } = await import('../src/stores/cookie/index.js');
     const { memoryStore } = await import('../src/stores/memory/index.js');
-    const manager = createSessions({ secrets: [secret], store: cookieStore({ revocation: memoryStore() }) });
+    const manager = createSessions<{ theme: string }>({
+      secrets: [secret],
+      store: cookieStore({ revocation: memoryStore() }),
+    });
     const issue = withSessions(manager, async (request, session) => {
       if (new URL(request.url).pathname === '/login') await session.login('alice');
       else session.set('theme', 'dark');

@@ -18,7 +18,7 @@ let now = Date.UTC(2026, 11, 7, 12);
 const clock = () => now;
 
 function app(secrets: string[], timeouts: { idleTimeout?: string; absoluteTimeout?: string } = {}) {
-  const manager = createSessions({
+  const manager = createSessions<{ cart: { items: number }; theme: string }>({
     secrets,
     store: cookieStore({ revocation: memoryStore() }),
     clock,

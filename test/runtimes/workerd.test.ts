@@ -153,7 +153,10 @@ describe('custos/edge on workerd with no compatibility flag (WebCrypto only)', (
 
   /** A sealed session cookie issued by the Node side: custos/fetch in sealed-cookie mode, logged in. */
   async function issuedCookie(): Promise<string> {
-    const manager = createSessions({ secrets: [EDGE_SECRET], store: cookieStore({ revocation: memoryStore() }) });
+    const manager = createSessions<{ plan: { tier: string } }>({
+      secrets: [EDGE_SECRET],
+      store: cookieStore({ revocation: memoryStore() }),
+    });
     const handler = withSessions(manager, async (_request, session) => {
       await session.login('alice');
       session.set('plan', { tier: 'gold' });
