@@ -10,7 +10,7 @@ export default defineConfig({
       { find: /^custos$/, replacement: src('index.ts') },
       { find: /^custos\/(express|node|fetch|fastify|koa|hono)$/, replacement: src('adapters/$1.ts') },
       { find: /^custos\/stores\/(memory|sqlite|redis|postgres|mysql|cookie)$/, replacement: src('stores/$1/index.ts') },
-      { find: /^custos\/(testing|metrics|otel)$/, replacement: src('$1/index.ts') },
+      { find: /^custos\/(testing|metrics|otel|edge)$/, replacement: src('$1/index.ts') },
       { find: /^custos\/express-session$/, replacement: src('adapters/express-session/index.ts') },
     ],
   },

@@ -267,7 +267,10 @@ describe('docs/frameworks.md examples', () => {
       store: cookieStore({ revocation: memoryStore() }),
     });
     const issue = withSessions(manager, async (request, session) => {
-      if (new URL(request.url).pathname === '/login') await session.login('alice');
+      const path = new URL(request.url).pathname;
+      if (path === '/login') await session.login('alice');
+      else if (path === '/login-pending')
+        await session.login('alice', { pending: true }); // MFA still to do
       else session.set('theme', 'dark');
       return new Response('ok');
     });
@@ -276,7 +279,13 @@ describe('docs/frameworks.md examples', () => {
     const at = (cookie?: string) =>
       middleware(new Request('https://bank.test/account', { headers: cookie ? { cookie } : {} }));
     expect(await at(await cookieOf('/login'))).toBeUndefined();
-    for (const refused of [undefined, await cookieOf('/anonymous'), '__Host-sid=g2.0.forged']) {
+    const refusedCookies = [
+      undefined,
+      await cookieOf('/anonymous'),
+      await cookieOf('/login-pending'),
+      '__Host-sid=g2.0.forged',
+    ];
+    for (const refused of refusedCookies) {
       const response = await at(refused);
       expect(response?.status).toBe(302);
       expect(response?.headers.get('location')).toBe('https://bank.test/login');

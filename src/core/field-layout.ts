@@ -28,3 +28,17 @@ export function unpackSystemField(system: string): Array<[string, string]> | nul
   for (let i = 0; i < parts.length; i += 2) pairs.push([parts[i] as string, parts[i + 1] as string]);
   return pairs;
 }
+
+/** Sealed fields the core keeps for itself; user keys can never start with `$`. */
+export const INTERNAL = {
+  /** Synchronizer CSRF secret (checklist CSRF-02). */
+  csrf: '$csrf',
+  /**
+   * The client when the id was issued, `{"device":"<user agent>","ip":"<address>"}`, for device
+   * lists and hijack signals. One sealed field for both: every new session seals it, and one
+   * AES-GCM operation fewer per session showed in scenarios (c)/(d) of bench/ (bench/ scenarios (c)/(d)).
+   */
+  client: '$client',
+  /** Authentication state and factors, e.g. `{"aal":1,"amr":["pwd"]}` (checklist FIX-03, FIX-05). */
+  auth: '$auth',
+} as const;

@@ -1,20 +1,9 @@
 import type { Keyring } from '../crypto/keyring.js';
 import type { StoredSession } from '../stores/contract.js';
+import { INTERNAL } from './field-layout.js';
 import { openFields } from './record.js';
 
-/** Sealed fields the core keeps for itself; user keys can never start with `$`. */
-export const INTERNAL = {
-  /** Synchronizer CSRF secret (checklist CSRF-02). */
-  csrf: '$csrf',
-  /**
-   * The client when the id was issued, `{"device":"<user agent>","ip":"<address>"}`, for device
-   * lists and hijack signals. One sealed field for both: every new session seals it, and one
-   * AES-GCM operation fewer per session showed in scenarios (c)/(d) of bench/ (issue 7).
-   */
-  client: '$client',
-  /** Authentication state and factors, e.g. `{"aal":1,"amr":["pwd"]}` (checklist FIX-03, FIX-05). */
-  auth: '$auth',
-} as const;
+export { INTERNAL };
 
 /** Written by custos before `$client` existed; still read so older records keep their device line. */
 const LEGACY = { device: '$ua', ip: '$ip' } as const;

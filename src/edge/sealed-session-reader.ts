@@ -1,6 +1,6 @@
 import { readCookie } from '../cookie/parse.js';
 import { MAX_COOKIE_BYTES } from '../cookie/serialize.js';
-import { fieldAad, isInternal, SYSTEM_FIELD, unpackSystemField } from '../core/field-layout.js';
+import { fieldAad, INTERNAL, isInternal, SYSTEM_FIELD, unpackSystemField } from '../core/field-layout.js';
 import { isStoredSession, type StoredSession } from '../stores/contract.js';
 import { cookieRecordAad, SEALED_COOKIE } from '../stores/cookie/format.js';
 import { type Duration, parseDuration } from '../vocabulary/duration.js';
@@ -40,6 +40,13 @@ export interface EdgeSession {
   /** When it expires unless used again (the idle deadline, or the absolute one if earlier). */
   readonly expiresAt: number;
   readonly absoluteExpiresAt: number;
+  /**
+   * True only for a completed login: a user is set and no step is pending (an MFA login half
+   * done is not a logged-in session, checklist FIX-03). Gate on this, not on `userId`.
+   */
+  readonly isAuthenticated: boolean;
+  /** The login's assurance level and methods, as the app's `session.auth` (level 0 when anonymous). */
+  readonly auth: { readonly aal: number; readonly amr: readonly string[]; readonly pending: boolean };
   /** The session's data, as the app's `session.get()` returns it. */
   readonly data: Readonly<Record<string, unknown>>;
 }
@@ -79,7 +86,7 @@ let warnedUnchecked = false;
  * const sessions = sealedSessionReader({ secrets: [process.env.SESSION_SECRET!] });
  * export async function middleware(request: Request) {
  *   const read = await sessions.read(request);
- *   if (!read.ok || read.session.userId === null) return Response.redirect(new URL('/login', request.url));
+ *   if (!read.ok || !read.session.isAuthenticated) return Response.redirect(new URL('/login', request.url));
  * }
  * ```
  */
@@ -112,25 +119,33 @@ export function sealedSessionReader(options: SealedSessionReaderOptions) {
     }
   }
 
-  /** The user's fields, parsed; null when any field fails to open (checklist STO-02). */
-  async function openData(record: StoredSession): Promise<Record<string, unknown> | null> {
+  /**
+   * The user's fields parsed, and the recorded authentication state; null when any field fails
+   * to open (checklist STO-02). `$sys` wins over a separate `$auth` of an older record, as in
+   * the app's codec (src/core/record.ts).
+   */
+  async function openFields(
+    record: StoredSession,
+  ): Promise<{ data: Record<string, unknown>; auth: EdgeSession['auth'] } | null> {
     const data: Record<string, unknown> = {};
-    for (const name of Object.keys(record.fields)) {
-      const json = (await openWithWebCrypto(await keys, record.fields[name] as string, fieldAad(record.id, name), true))
-        ?.plaintext;
-      if (json === undefined) return null;
-      if (name === SYSTEM_FIELD) {
-        if (unpackSystemField(json) === null) return null;
-        continue;
+    let authJson: string | undefined;
+    let packedAuth: string | undefined;
+    try {
+      for (const name of Object.keys(record.fields)) {
+        const sealed = record.fields[name] as string;
+        const json = (await openWithWebCrypto(await keys, sealed, fieldAad(record.id, name), true))?.plaintext;
+        if (json === undefined) return null;
+        if (name === SYSTEM_FIELD) {
+          const pairs = unpackSystemField(json);
+          if (pairs === null) return null;
+          packedAuth = pairs.find(([key]) => key === INTERNAL.auth)?.[1];
+        } else if (name === INTERNAL.auth) authJson = json;
+        else if (!isInternal(name)) data[name] = JSON.parse(json) as unknown;
       }
-      if (isInternal(name)) continue;
-      try {
-        data[name] = JSON.parse(json) as unknown;
-      } catch {
-        return null;
-      }
+      return { data, auth: readAuth(packedAuth ?? authJson) };
+    } catch {
+      return null; // a field whose plaintext is not JSON was not written by custos
     }
-    return data;
   }
 
   return {
@@ -152,8 +167,9 @@ export function sealedSessionReader(options: SealedSessionReaderOptions) {
         idleTimeout === undefined ? Number.POSITIVE_INFINITY : record.lastSeenAt + idleTimeout,
       );
       if (now >= idleAt) return { ok: false, reason: 'expired-idle' };
-      const data = await openData(record);
-      if (data === null) return { ok: false, reason: 'bad-seal' };
+      const opened = await openFields(record);
+      if (opened === null) return { ok: false, reason: 'bad-seal' };
+      const { data, auth } = opened;
       const session: EdgeSession = {
         handle: record.id,
         userId: record.userId,
@@ -162,11 +178,27 @@ export function sealedSessionReader(options: SealedSessionReaderOptions) {
         lastSeenAt: record.lastSeenAt,
         expiresAt: Math.min(idleAt, absoluteAt),
         absoluteExpiresAt: absoluteAt,
+        isAuthenticated: record.userId !== null && !auth.pending,
+        auth,
         data: Object.freeze(data),
       };
       if (isRevoked && (await isRevoked(session))) return { ok: false, reason: 'revoked' };
       return { ok: true, session, revocationChecked: isRevoked !== undefined };
     },
+  };
+}
+
+/** `$auth` as the app's `session.auth` reads it: level 0, no methods, not pending when absent. */
+function readAuth(json: string | undefined): EdgeSession['auth'] {
+  const raw = (json === undefined ? undefined : JSON.parse(json)) as
+    | { aal?: unknown; amr?: unknown; pending?: unknown }
+    | null
+    | undefined;
+  const amr = Array.isArray(raw?.amr) ? raw.amr.filter((method): method is string => typeof method === 'string') : [];
+  return {
+    aal: typeof raw?.aal === 'number' ? raw.aal : 0,
+    amr: Object.freeze(amr),
+    pending: raw?.pending === true,
   };
 }
 

@@ -17,7 +17,9 @@ import { findCycles, type Layer, layerViolations, readImportGraph } from './impo
  * 4. options.ts: resolves the user's options out of protect/'s and stores/' vocabulary.
  * 5. core/: the engine (sessions, the manager, the sealed-cookie mode, the glue that applies
  *    protect/'s decisions to a session).
- * 6. adapters/, backup/, metrics/, testing/: each built on the engine, none on another.
+ * 6. adapters/, backup/, metrics/, testing/: each built on the engine, none on another; and
+ *    edge/, which reads what the engine writes (core/'s field layout, the cookie format) with
+ *    WebCrypto and imports nothing that needs node:crypto.
  * 7. otel/ (reuses metrics/' timed store) and cli/ (drives backup/).
  * 8. index.ts: the main entry, which re-exports from everywhere below.
  *
@@ -38,6 +40,7 @@ const LAYERS: readonly (readonly Layer[])[] = [
   [{ name: 'core', holds: ['core/'] }],
   [
     { name: 'adapters', holds: ['adapters/'] },
+    { name: 'edge', holds: ['edge/'] },
     { name: 'backup', holds: ['backup/'] },
     { name: 'metrics', holds: ['metrics/'] },
     { name: 'testing', holds: ['testing/'] },

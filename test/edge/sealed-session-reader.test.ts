@@ -27,11 +27,12 @@ function app(secrets: string[], timeouts: { idleTimeout?: string; absoluteTimeou
   });
   const handler = withSessions(manager, async (request, session) => {
     const path = new URL(request.url).pathname;
-    if (path === '/login') {
-      await session.login('alice');
+    if (path === '/login' || path === '/login-pending') {
+      await session.login('alice', path === '/login' ? { aal: 2, amr: ['pwd', 'otp'] } : { pending: true });
       session.set('cart', { items: 2 });
       session.set('theme', 'dark');
     }
+    if (path === '/anonymous') session.set('theme', 'dark');
     return Response.json({ user: session.userId ?? null, cart: session.get('cart') ?? null });
   });
   /** The session cookie's value after a request to `path` (the one sent, or the one renewed). */
@@ -60,6 +61,8 @@ describe('sealedSessionReader (custos/edge)', () => {
     if (!read.ok) return;
     expect(read.revocationChecked).toBe(true);
     expect(read.session.userId).toBe('alice');
+    expect(read.session.isAuthenticated).toBe(true);
+    expect(read.session.auth).toEqual({ aal: 2, amr: ['pwd', 'otp'], pending: false });
     expect(read.session.authenticatedAt).toBe(now);
     expect(read.session.data).toEqual({ cart: { items: 2 }, theme: 'dark' });
     expect(read.session.expiresAt).toBe(now + 10 * MINUTE);
@@ -90,6 +93,24 @@ describe('sealedSessionReader (custos/edge)', () => {
     }
     const elsewhere = sealedSessionReader({ secrets: [NEW], clock, cookieName: 'other', isRevoked: () => false });
     expect(await elsewhere.read(`other=${cookie}`)).toEqual({ ok: false, reason: 'bad-seal' });
+  });
+
+  it('does not count a half-finished login or an anonymous session as authenticated (checklist FIX-03)', async () => {
+    const request = app([NEW]);
+    const reader = sealedSessionReader({ secrets: [NEW], clock, isRevoked: () => false });
+    const pending = await reader.read(cookieHeader((await request('/login-pending')) as string));
+    expect(pending.ok && pending.session).toMatchObject({
+      userId: 'alice',
+      isAuthenticated: false,
+      auth: { pending: true },
+    });
+    const anonymous = await reader.read(cookieHeader((await request('/anonymous')) as string));
+    expect(anonymous.ok && anonymous.session).toMatchObject({
+      userId: null,
+      isAuthenticated: false,
+      auth: { aal: 0, amr: [], pending: false },
+      data: { theme: 'dark' },
+    });
   });
 
   it('answers no-cookie and cookie-repeated without opening anything', async () => {
