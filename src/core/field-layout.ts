@@ -20,13 +20,16 @@ export const SYSTEM_SEPARATOR = '\u0001';
 /** Whether a field name is one of custos' own (`$…`); user keys can never start with `$`. */
 export const isInternal = (name: string) => name.charCodeAt(0) === 36; // '$'
 
-/** The internal name → JSON pairs packed in an opened `$sys`, or null when it is not such a packing. */
-export function unpackSystemField(system: string): Array<[string, string]> | null {
+/**
+ * Sets the internal name → JSON pairs packed in an opened `$sys` into `target`; false (target
+ * possibly half-filled, to be discarded) when it is not such a packing. Runs on every load, so it
+ * builds no intermediate list.
+ */
+export function unpackSystemField(system: string, target: Map<string, string>): boolean {
   const parts = system.split(SYSTEM_SEPARATOR);
-  if (parts.length % 2 !== 0) return null;
-  const pairs: Array<[string, string]> = [];
-  for (let i = 0; i < parts.length; i += 2) pairs.push([parts[i] as string, parts[i + 1] as string]);
-  return pairs;
+  if (parts.length % 2 !== 0) return false;
+  for (let i = 0; i < parts.length; i += 2) target.set(parts[i] as string, parts[i + 1] as string);
+  return true;
 }
 
 /** Sealed fields the core keeps for itself; user keys can never start with `$`. */

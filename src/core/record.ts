@@ -40,9 +40,7 @@ export function openFields(keyring: Keyring, record: Pick<StoredSession, 'id' | 
     else plain.set(name, json);
   }
   if (system !== undefined) {
-    const pairs = unpackSystemField(system);
-    if (pairs === null) return null;
-    for (const [name, json] of pairs) plain.set(name, json);
+    if (!unpackSystemField(system, plain)) return null;
   }
   return plain;
 }

@@ -136,9 +136,9 @@ export function sealedSessionReader(options: SealedSessionReaderOptions) {
         const json = (await openWithWebCrypto(await keys, sealed, fieldAad(record.id, name), true))?.plaintext;
         if (json === undefined) return null;
         if (name === SYSTEM_FIELD) {
-          const pairs = unpackSystemField(json);
-          if (pairs === null) return null;
-          packedAuth = pairs.find(([key]) => key === INTERNAL.auth)?.[1];
+          const internal = new Map<string, string>();
+          if (!unpackSystemField(json, internal)) return null;
+          packedAuth = internal.get(INTERNAL.auth);
         } else if (name === INTERNAL.auth) authJson = json;
         else if (!isInternal(name)) data[name] = JSON.parse(json) as unknown;
       }
