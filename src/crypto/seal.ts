@@ -3,17 +3,13 @@ import { decodeBase64url } from './base64url.js';
 import type { Keyring } from './keyring.js';
 import { openedCache } from './opened-cache.js';
 import { pooledRandomBytes } from './random.js';
-
-const VERSION = 'g2';
-/**
- * Values sealed before the key index was authenticated; still opened so data at rest in a store
- * or a backup stays readable. A sealed session cookie (request input) must be `g2`: see codec.ts.
- */
-const LEGACY_VERSION = 'g1';
-const NONCE_BYTES = 12;
-const TAG_BYTES = 16;
-/** The key index's one spelling: decimal, no sign, no leading zero (`00`, `007`, `+1` are refused). */
-const INDEX_PATTERN = /^(?:0|[1-9][0-9]{0,2})$/;
+import {
+  INDEX_PATTERN,
+  LEGACY_SEAL_VERSION as LEGACY_VERSION,
+  NONCE_BYTES,
+  TAG_BYTES,
+  SEAL_VERSION as VERSION,
+} from './seal-format.js';
 
 export interface OpenedValue {
   readonly plaintext: string;

@@ -1,9 +1,5 @@
+import { INDEX_PATTERN, LEGACY_SEAL_VERSION, NONCE_BYTES, SEAL_VERSION, TAG_BYTES } from '../crypto/seal-format.js';
 import { decodeBase64urlBytes, utf8Bytes, utf8Text } from './web-bytes.js';
-
-const NONCE_BYTES = 12;
-const TAG_BYTES = 16;
-/** The key index's one spelling, as in src/crypto/seal.ts: decimal, no sign, no leading zero. */
-const INDEX_PATTERN = /^(?:0|[1-9][0-9]{0,2})$/;
 
 export interface WebOpened {
   readonly plaintext: string;
@@ -28,7 +24,7 @@ export async function openWithWebCrypto(
   const second = sealed.indexOf('.', first + 1);
   if (first < 0 || second < 0) return null;
   const version = sealed.slice(0, first);
-  if (version !== 'g2' && !(legacy && version === 'g1')) return null;
+  if (version !== SEAL_VERSION && !(legacy && version === LEGACY_SEAL_VERSION)) return null;
   const spelled = sealed.slice(first + 1, second);
   if (!INDEX_PATTERN.test(spelled) || Number(spelled) >= keys.length) return null;
   const packed = decodeBase64urlBytes(sealed.slice(second + 1));
@@ -40,7 +36,7 @@ export async function openWithWebCrypto(
   const params = {
     name: 'AES-GCM',
     iv: packed.slice(0, NONCE_BYTES),
-    additionalData: utf8Bytes(version === 'g1' ? aad : sealed.slice(0, second + 1) + aad),
+    additionalData: utf8Bytes(version === LEGACY_SEAL_VERSION ? aad : sealed.slice(0, second + 1) + aad),
     tagLength: TAG_BYTES * 8,
   };
   // The hinted key first: rotation since sealing shifts positions (as in seal.ts).
