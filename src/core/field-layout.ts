@@ -39,7 +39,7 @@ export const INTERNAL = {
   /**
    * The client when the id was issued, `{"device":"<user agent>","ip":"<address>"}`, for device
    * lists and hijack signals. One sealed field for both: every new session seals it, and one
-   * AES-GCM operation fewer per session showed in scenarios (c)/(d) of bench/ (bench/ scenarios (c)/(d)).
+   * AES-GCM operation fewer per session showed in scenarios (c)/(d) of bench/.
    */
   client: '$client',
   /** Authentication state and factors, e.g. `{"aal":1,"amr":["pwd"]}` (checklist FIX-03, FIX-05). */

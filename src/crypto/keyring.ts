@@ -1,5 +1,5 @@
 import { hkdfSync } from 'node:crypto';
-import { CustosError } from '../errors.js';
+import { hkdfInfo, MIN_SECRET_BYTES, secretBytes } from './secret-rules.js';
 
 /** What one secret is used for; HKDF gives each purpose its own key (DESIGN decision 2). */
 export type KeyPurpose = 'mac' | 'seal' | 'csrf' | 'log';
@@ -10,7 +10,7 @@ export interface DerivedKey {
   readonly key: Buffer;
 }
 
-export const MIN_SECRET_BYTES = 32;
+export { MIN_SECRET_BYTES };
 
 /**
  * The keyring: the newest secret signs and seals, every secret verifies and opens.
@@ -20,26 +20,13 @@ export class Keyring {
   private readonly derived: Record<KeyPurpose, DerivedKey[]>;
 
   constructor(secrets: readonly (string | Buffer)[]) {
-    if (!Array.isArray(secrets) || secrets.length === 0) {
-      throw new CustosError(
-        'NO_SECRETS',
-        'secrets must be a non-empty array, newest first. Generate one with `npx custos secret generate`.',
-      );
-    }
-    const raw = secrets.map((secret, i) => {
-      const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
-      if (bytes.length < MIN_SECRET_BYTES) {
-        throw new CustosError(
-          'SECRET_TOO_SHORT',
-          `secrets[${i}] is ${bytes.length} bytes; each secret needs at least ${MIN_SECRET_BYTES} bytes of randomness. Generate one with \`npx custos secret generate\`.`,
-        );
-      }
-      return bytes;
-    });
+    const raw = secretBytes(secrets, (secret) =>
+      typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret as Buffer),
+    );
     const derive = (purpose: KeyPurpose): DerivedKey[] =>
       raw.map((ikm, index) => ({
         index,
-        key: Buffer.from(hkdfSync('sha256', ikm, Buffer.alloc(0), `custos/v1/${purpose}`, 32)),
+        key: Buffer.from(hkdfSync('sha256', ikm, Buffer.alloc(0), hkdfInfo(purpose), 32)),
       }));
     this.derived = { mac: derive('mac'), seal: derive('seal'), csrf: derive('csrf'), log: derive('log') };
   }

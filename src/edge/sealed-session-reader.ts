@@ -107,9 +107,9 @@ export function sealedSessionReader(options: SealedSessionReaderOptions) {
     );
   }
 
-  async function open(value: string): Promise<StoredSession | null> {
+  async function open(opening: readonly CryptoKey[], value: string): Promise<StoredSession | null> {
     if (value.length > MAX_COOKIE_BYTES || !SEALED_COOKIE.test(value)) return null;
-    const opened = await openWithWebCrypto(await keys, value, cookieRecordAad(cookieName));
+    const opened = await openWithWebCrypto(opening, value, cookieRecordAad(cookieName));
     if (opened === null) return null;
     try {
       const parsed: unknown = JSON.parse(opened.plaintext);
@@ -125,6 +125,7 @@ export function sealedSessionReader(options: SealedSessionReaderOptions) {
    * the app's codec (src/core/record.ts).
    */
   async function openFields(
+    opening: readonly CryptoKey[],
     record: StoredSession,
   ): Promise<{ data: Record<string, unknown>; auth: EdgeSession['auth'] } | null> {
     const data: Record<string, unknown> = {};
@@ -133,7 +134,7 @@ export function sealedSessionReader(options: SealedSessionReaderOptions) {
     try {
       for (const name of Object.keys(record.fields)) {
         const sealed = record.fields[name] as string;
-        const json = (await openWithWebCrypto(await keys, sealed, fieldAad(record.id, name), true))?.plaintext;
+        const json = (await openWithWebCrypto(opening, sealed, fieldAad(record.id, name), true))?.plaintext;
         if (json === undefined) return null;
         if (name === SYSTEM_FIELD) {
           const internal = new Map<string, string>();
@@ -154,7 +155,8 @@ export function sealedSessionReader(options: SealedSessionReaderOptions) {
       const { value, count } = readCookie(cookieHeader(source), cookieName);
       if (count > 1) return { ok: false, reason: 'cookie-repeated' };
       if (value === null) return { ok: false, reason: 'no-cookie' };
-      const record = await open(value);
+      const opening = await keys;
+      const record = await open(opening, value);
       if (record === null) return { ok: false, reason: 'bad-seal' };
       const now = clock();
       const absoluteAt = Math.min(
@@ -167,7 +169,7 @@ export function sealedSessionReader(options: SealedSessionReaderOptions) {
         idleTimeout === undefined ? Number.POSITIVE_INFINITY : record.lastSeenAt + idleTimeout,
       );
       if (now >= idleAt) return { ok: false, reason: 'expired-idle' };
-      const opened = await openFields(record);
+      const opened = await openFields(opening, record);
       if (opened === null) return { ok: false, reason: 'bad-seal' };
       const { data, auth } = opened;
       const session: EdgeSession = {
