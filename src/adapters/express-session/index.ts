@@ -18,7 +18,7 @@ import { MemoryStore, Store } from './memory-store.js';
 import { nextSafely } from './next-safely.js';
 import { type CompatSettings, type ExpressSessionOptions, resolveCompatOptions } from './options.js';
 import { withParsedCookie } from './parsed-cookies.js';
-import { COOKIE_FIELD, type CompatRequest, RequestState } from './request-state.js';
+import { COOKIE_FIELD, type CompatRequest, type RequestHooks, RequestState } from './request-state.js';
 import { loadRolling, ROLLING_DEPLOY_WARNING } from './rolling-load.js';
 import { type RollingContext, RollingState } from './rolling-state.js';
 import { StoreReadiness } from './store-readiness.js';
@@ -126,6 +126,19 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
       );
     }
   });
+  /** What a request's state may ask; whether its host is loopback is worked out only if asked. */
+  const hooksFor = (like: RequestLike): RequestHooks => {
+    let loopback: boolean | undefined;
+    return {
+      absoluteTimeout,
+      warn,
+      secureRequest: like.secure,
+      get loopbackRequest() {
+        loopback ??= isLoopbackHost(requestHost(like));
+        return loopback;
+      },
+    };
+  };
   const middleware = function session(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) {
     const request = req as ExpressLikeRequest;
     // Like express-session: a session already on the request (nested routers) is left alone.
@@ -141,11 +154,10 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
     const like = withParsedCookie(requestLike(request, forRequest), request.cookies, forRequest.cookieName);
     // The rolling context's rollback map is shared; only the settings are this request's.
     if (rolling) return serveRolling({ ...rolling, settings: forRequest }, like, request, res, next);
-    loadRequest(manager, forRequest, converter, like).then(
-      ({ native, sawLegacy }) => {
-        const loopbackRequest = isLoopbackHost(requestHost(like));
-        const hooks = { absoluteTimeout, warn, secureRequest: like.secure, loopbackRequest };
-        const state = new RequestState(native, forRequest, request, clock, sawLegacy, hooks);
+    const { native: loading, sawLegacy } = loadRequest(manager, forRequest, converter, like);
+    loading.then(
+      (native) => {
+        const state = new RequestState(native, forRequest, request, clock, sawLegacy, hooksFor(like));
         attach(request, res, state, storeView);
         nextSafely(next, res);
       },
@@ -164,9 +176,7 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
   ) => {
     loadRolling(ctx, manager, like).then(
       (start) => {
-        const loopbackRequest = isLoopbackHost(requestHost(like));
-        const hooks = { absoluteTimeout, warn, secureRequest: like.secure, loopbackRequest };
-        const state = new RollingState(ctx, request, hooks, start);
+        const state = new RollingState(ctx, request, hooksFor(like), start);
         attach(request, res, state, settings.appStore);
         nextSafely(next, res);
       },

@@ -6,8 +6,8 @@ import type { LegacyConverter } from './legacy-conversion.js';
 import { looksLikeLegacyCookie } from './legacy-cookie.js';
 import type { CompatSettings } from './options.js';
 
-export interface LoadedRequest {
-  readonly native: Session<Record<string, unknown>>;
+export interface LoadingRequest {
+  readonly native: Promise<Session<Record<string, unknown>>>;
   /** The browser sent an express-session cookie under a name custos does not use: clear it. */
   readonly sawLegacy: boolean;
 }
@@ -28,24 +28,25 @@ function rewriteCookieHeader(header: string | undefined, drop: readonly string[]
  * browser. An express-session cookie is never handed to custos's own parser: it is foreign, not
  * forged, so it raises no `tampered` event and costs no guessing-counter strike.
  *
- * Not an async function: the usual request (no express-session cookie to convert) is the core's
- * load and one `then`, with no extra promise around it.
+ * Whether a legacy cookie is to be cleared is known before anything is awaited, so the usual
+ * request (no express-session cookie to convert) is the core's load promise itself, with no
+ * promise around it.
  */
 export function loadRequest(
   manager: SessionManager<Record<string, unknown>>,
   settings: CompatSettings,
   converter: LegacyConverter | null,
   request: RequestLike,
-): Promise<LoadedRequest> {
+): LoadingRequest {
   const header = headerValue(request.headers, 'cookie');
   const legacy = readCookie(header, settings.expressSessionName);
   const sawLegacy = settings.legacyName !== null && legacy.count > 0;
   const own = settings.legacyName === null ? legacy : readCookie(header, settings.cookieName);
   const ownIsLegacy = own.value !== null && looksLikeLegacyCookie(own.value);
   if (!ownIsLegacy && (own.count > 0 || legacy.value === null || !looksLikeLegacyCookie(legacy.value))) {
-    return manager.load(request).then((native) => ({ native, sawLegacy }));
+    return { native: manager.load(request), sawLegacy };
   }
-  return convertThenLoad(manager, settings, converter, request, { header, legacy: legacy.value, sawLegacy });
+  return { native: convertThenLoad(manager, settings, converter, request, header, legacy.value), sawLegacy };
 }
 
 /** The express-session cookie converted (where custos could issue its own), then the load. */
@@ -54,18 +55,19 @@ async function convertThenLoad(
   settings: CompatSettings,
   converter: LegacyConverter | null,
   request: RequestLike,
-  seen: { readonly header: string | undefined; readonly legacy: string | null; readonly sawLegacy: boolean },
-): Promise<LoadedRequest> {
+  header: string | undefined,
+  legacy: string | null,
+): Promise<Session<Record<string, unknown>>> {
   // Checklist TLS-03: only where custos could issue its cookie is the old one converted
   // (over HTTPS, on loopback, or anywhere when the app wrote `cookie.secure: false`).
   const canIssue = request.secure || settings.insecureCookie || isLoopbackHost(requestHost(request));
   const client = { ip: request.remoteAddress, device: headerValue(request.headers, 'user-agent')?.slice(0, 256) };
-  const token = converter && canIssue && seen.legacy !== null ? await converter.convert(seen.legacy, client) : null;
+  const token = converter && canIssue && legacy !== null ? await converter.convert(legacy, client) : null;
   const drop = [settings.cookieName, settings.expressSessionName];
-  const cookie = rewriteCookieHeader(seen.header, drop, token === null ? null : `${settings.cookieName}=${token}`);
+  const cookie = rewriteCookieHeader(header, drop, token === null ? null : `${settings.cookieName}=${token}`);
   // Node's header record (toRequestLike passes req.headers), copied with the one header replaced.
   const headers = { ...(request.headers as Readonly<Record<string, string | readonly string[] | undefined>>), cookie };
   const native = await manager.load({ ...request, headers });
   if (token !== null) native.refreshCookie();
-  return { native, sawLegacy: seen.sawLegacy };
+  return native;
 }

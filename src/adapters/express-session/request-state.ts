@@ -66,7 +66,7 @@ export class RequestState implements CompatOwner {
     this.cookie = new CompatCookie(settings, typeof own === 'number' || own === null ? own : settings.maxAge, clock);
     const data = native.toJSON() as Record<string, unknown>;
     this.#object = new CompatSession(this, data);
-    this.#snapshot = new Map(Object.entries(data).map(([k, v]) => [k, JSON.stringify(v)]));
+    this.#snapshot = snapshotOf(data);
   }
 
   get session(): CompatSession | null {
@@ -117,7 +117,7 @@ export class RequestState implements CompatOwner {
     const object = this.#object as CompatSession;
     for (const key of Object.keys(object)) delete object[key];
     Object.assign(object, data);
-    this.#snapshot = new Map(Object.entries(data).map(([k, v]) => [k, JSON.stringify(v)]));
+    this.#snapshot = snapshotOf(data);
   }
 
   async save(): Promise<void> {
