@@ -49,10 +49,20 @@ export const GROUPS: readonly Group[] = [
     id: 'sql',
     title: 'Express + SQL stores',
     targets: [
+      {
+        id: 'express-session-sqlite',
+        label: 'express-session + better-sqlite3-session-store',
+        kind: 'peer',
+        counts: true,
+      },
       { id: 'express-custos-sqlite', label: 'custos/express + sqliteStore', kind: 'custos', counts: true },
+      { id: 'express-session-postgres', label: 'express-session + connect-pg-simple 10', kind: 'peer', counts: true },
       { id: 'express-custos-postgres', label: 'custos/express + postgresStore', kind: 'custos', counts: true },
     ],
-    ratios: [],
+    ratios: [
+      { custos: 'express-custos-sqlite', peer: 'express-session-sqlite', scenarios: ['a', 'b', 'c', 'd'] },
+      { custos: 'express-custos-postgres', peer: 'express-session-postgres', scenarios: ['a', 'b', 'c', 'd'] },
+    ],
   },
   {
     id: 'fastify',
