@@ -95,6 +95,15 @@ export const GROUPS: readonly Group[] = [
     ratios: [{ custos: 'hono-custos', peer: 'hono-sessions', scenarios: ['a', 'b', 'c', 'd'] }],
   },
   {
+    id: 'fetch',
+    title: 'Fetch handler on Node (@hono/node-server bridge)',
+    targets: [
+      { id: 'fetch-bare', label: 'bare Fetch handler', kind: 'bare' },
+      { id: 'fetch-custos', label: 'custos/fetch (memory)', kind: 'custos' },
+    ],
+    ratios: [],
+  },
+  {
     id: 'sealed',
     title: 'Sealed cookies (no server store), node:http',
     targets: [
