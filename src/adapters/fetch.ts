@@ -100,7 +100,8 @@ export async function respondWithSession<D extends object>(
   try {
     const session = await manager.load(request);
     const response = await run(session);
-    await session.commit();
+    // A read inside the touch window writes nothing: no promise to wait for.
+    if (session.needsCommit()) await session.commit();
     return withSessionHeaders(response, session.responseHeaders());
   } catch (error) {
     const answer = sessionErrorResponse(error);
