@@ -68,7 +68,9 @@ export function sessions<D extends object = SessionData>(
     }
     c.set('session', session);
     await next();
-    const failure = await commitAfterRoute(session, c.error instanceof CustosError ? c.error : undefined);
+    const routeFailure = c.error instanceof CustosError ? c.error : undefined;
+    // A read inside the touch window writes nothing: no promise to wait for.
+    const failure = session.needsCommit() ? await commitAfterRoute(session, routeFailure) : routeFailure;
     const answer = sessionErrorResponse(failure);
     if (answer) {
       c.res = undefined;

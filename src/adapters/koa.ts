@@ -56,7 +56,8 @@ export function sessions<D extends object = SessionData>(
       if (!(error instanceof CustosError)) throw error;
       failure = error;
     }
-    const generic = genericSessionFailure(await commitAfterRoute(session, failure));
+    // A read inside the touch window writes nothing: no promise to wait for.
+    const generic = genericSessionFailure(session.needsCommit() ? await commitAfterRoute(session, failure) : failure);
     if (generic) return respondWithFailure(ctx, generic);
     for (const [name, value] of session.responseHeaders()) {
       if (name === 'set-cookie') ctx.append(name, value);
