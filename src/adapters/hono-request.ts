@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { resolveClient } from '../protect/proxy.js';
-import type { RequestLike } from '../vocabulary/request.js';
+import { type HeaderSource, headerValue, type RequestLike } from '../vocabulary/request.js';
 import type { AdapterOptionsFor } from './adapter-options.js';
 
 /**
@@ -31,18 +31,22 @@ export type HonoAdapterOptions = AdapterOptions;
 export function toRequestLike(c: Context, options: AdapterOptions = {}): RequestLike {
   // @hono/node-server passes the Node request as `c.env.incoming`; pure Fetch runtimes do not.
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  // There, Node's own header record: `c.req.raw.headers` would make the bridge build a whole
+  // `Request` on every request, work a Hono app that never reads a header does not pay for.
+  const headers: HeaderSource =
+    typeof incoming?.headers === 'object' && incoming.headers !== null ? incoming.headers : c.req.raw.headers;
   const client = resolveClient(
     {
       remoteAddress: options.remoteAddress?.(c) ?? incoming?.socket?.remoteAddress,
       encrypted: c.req.url.startsWith('https:'),
     },
-    (name) => c.req.header(name),
+    (name) => headerValue(headers, name),
     options.trustedProxies ?? [],
   );
   return {
     method: c.req.method,
     url: c.req.url,
-    headers: c.req.raw.headers,
+    headers,
     remoteAddress: client.ip,
     secure: client.secure,
   };
