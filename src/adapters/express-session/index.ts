@@ -76,6 +76,29 @@ function inCookiePath(req: ExpressLikeRequest & { originalUrl?: string }, path: 
   return ((query === -1 ? url : url.slice(0, query)) || '/').startsWith(path);
 }
 
+/**
+ * What a request's state may ask of the middleware. Whether the host is loopback is worked out
+ * only when a cookie decision asks. A class, not an object literal with a getter: V8 builds such
+ * a literal through its slow path on every request.
+ */
+class LazyRequestHooks implements RequestHooks {
+  readonly secureRequest: boolean;
+  #loopback: boolean | undefined;
+
+  constructor(
+    readonly absoluteTimeout: number,
+    readonly warn: RequestHooks['warn'],
+    private readonly like: RequestLike,
+  ) {
+    this.secureRequest = like.secure;
+  }
+
+  get loopbackRequest(): boolean {
+    this.#loopback ??= isLoopbackHost(requestHost(this.like));
+    return this.#loopback;
+  }
+}
+
 export interface SessionMiddleware {
   (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void;
   /** The custos manager underneath: device lists, `revokeUser`, `revokeAll`, health checks. */
@@ -126,19 +149,7 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
       );
     }
   });
-  /** What a request's state may ask; whether its host is loopback is worked out only if asked. */
-  const hooksFor = (like: RequestLike): RequestHooks => {
-    let loopback: boolean | undefined;
-    return {
-      absoluteTimeout,
-      warn,
-      secureRequest: like.secure,
-      get loopbackRequest() {
-        loopback ??= isLoopbackHost(requestHost(like));
-        return loopback;
-      },
-    };
-  };
+  const hooksFor = (like: RequestLike): RequestHooks => new LazyRequestHooks(absoluteTimeout, warn, like);
   const middleware = function session(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) {
     const request = req as ExpressLikeRequest;
     // Like express-session: a session already on the request (nested routers) is left alone.
