@@ -8,11 +8,11 @@ import { createSessions } from '../../src/core/manager.js';
 import { memoryStore } from '../../src/stores/memory/index.js';
 import { rawRequest } from '../helpers/raw-http.js';
 
-// A client may split its cookies over several Cookie header lines (HTTP/2 requires servers to
-// accept such "crumbs", RFC 9113 §8.2.3; HTTP/1.1 clients and proxies sometimes send them too).
-// They join with "; " (RFC 6265 §5.4); a Fetch `Headers` object joins every repeated header
-// with ", ", which would glue the session cookie onto the value of the one before it.
-describe('custos/hono on @hono/node-server reads Node’s own request headers', () => {
+// On @hono/node-server the session layer reads Node's own header record, not the bridge's
+// `Request` (building one per request was the largest cost custos added to a Hono read). A
+// client may split its cookies over several Cookie lines (HTTP/2 "crumbs", RFC 9113 §8.2.3);
+// they must be joined with "; " (RFC 6265 §5.4) wherever the headers come from.
+describe('custos/hono on @hono/node-server reads Node's own request headers', () => {
   const manager = createSessions<{ n: number }>({ secrets: ['a'.repeat(32)], store: memoryStore() });
   const app = new Hono<SessionEnv<{ n: number }>>();
   app.use(sessions(manager));
