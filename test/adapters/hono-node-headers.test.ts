@@ -12,7 +12,7 @@ import { rawRequest } from '../helpers/raw-http.js';
 // `Request` (building one per request was the largest cost custos added to a Hono read). A
 // client may split its cookies over several Cookie lines (HTTP/2 "crumbs", RFC 9113 §8.2.3);
 // they must be joined with "; " (RFC 6265 §5.4) wherever the headers come from.
-describe('custos/hono on @hono/node-server reads Node's own request headers', () => {
+describe('custos/hono on @hono/node-server reads the request headers Node parsed', () => {
   const manager = createSessions<{ n: number }>({ secrets: ['a'.repeat(32)], store: memoryStore() });
   const app = new Hono<SessionEnv<{ n: number }>>();
   app.use(sessions(manager));
@@ -35,7 +35,10 @@ describe('custos/hono on @hono/node-server reads Node's own request headers', ()
     const first = await rawRequest(port, 'GET /set HTTP/1.1\r\nHost: localhost');
     const pair = /set-cookie: (__Host-sid=[^;]+)/i.exec(first.text)?.[1];
     expect(pair).toBeDefined();
-    const split = await rawRequest(port, `GET /read HTTP/1.1\r\nHost: localhost\r\nCookie: theme=dark\r\nCookie: ${pair}`);
+    const split = await rawRequest(
+      port,
+      `GET /read HTTP/1.1\r\nHost: localhost\r\nCookie: theme=dark\r\nCookie: ${pair}`,
+    );
     expect(split.status).toBe(200);
     expect(split.text.endsWith('41')).toBe(true);
     const joined = await rawRequest(port, `GET /read HTTP/1.1\r\nHost: localhost\r\nCookie: theme=dark; ${pair}`);
