@@ -76,29 +76,6 @@ function inCookiePath(req: ExpressLikeRequest & { originalUrl?: string }, path: 
   return ((query === -1 ? url : url.slice(0, query)) || '/').startsWith(path);
 }
 
-/**
- * What a request's state may ask of the middleware. Whether the host is loopback is worked out
- * only when a cookie decision asks. A class, not an object literal with a getter: V8 builds such
- * a literal through its slow path on every request.
- */
-class LazyRequestHooks implements RequestHooks {
-  readonly secureRequest: boolean;
-  #loopback: boolean | undefined;
-
-  constructor(
-    readonly absoluteTimeout: number,
-    readonly warn: RequestHooks['warn'],
-    private readonly like: RequestLike,
-  ) {
-    this.secureRequest = like.secure;
-  }
-
-  get loopbackRequest(): boolean {
-    this.#loopback ??= isLoopbackHost(requestHost(this.like));
-    return this.#loopback;
-  }
-}
-
 export interface SessionMiddleware {
   (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void;
   /** The custos manager underneath: device lists, `revokeUser`, `revokeAll`, health checks. */
@@ -149,7 +126,12 @@ function session(options: ExpressSessionOptions): SessionMiddleware {
       );
     }
   });
-  const hooksFor = (like: RequestLike): RequestHooks => new LazyRequestHooks(absoluteTimeout, warn, like);
+  const hooksFor = (like: RequestLike): RequestHooks => ({
+    absoluteTimeout,
+    warn,
+    secureRequest: like.secure,
+    loopbackRequest: isLoopbackHost(requestHost(like)),
+  });
   const middleware = function session(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) {
     const request = req as ExpressLikeRequest;
     // Like express-session: a session already on the request (nested routers) is left alone.
