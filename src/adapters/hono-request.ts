@@ -31,10 +31,9 @@ export type HonoAdapterOptions = AdapterOptions;
 export function toRequestLike(c: Context, options: AdapterOptions = {}): RequestLike {
   // @hono/node-server passes the Node request as `c.env.incoming`; pure Fetch runtimes do not.
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  // There, Node's own header record: `c.req.raw.headers` would make the bridge build a whole
-  // `Request` on every request, work a Hono app that never reads a header does not pay for.
-  const headers: HeaderSource =
-    typeof incoming?.headers === 'object' && incoming.headers !== null ? incoming.headers : c.req.raw.headers;
+  // There, Node's own header record: `c.req.raw.headers` would make the bridge build a `Headers`
+  // object from the raw header list on every request, work a bare Hono app never asks for.
+  const headers: HeaderSource = incoming?.headers ?? c.req.raw.headers;
   const client = resolveClient(
     {
       remoteAddress: options.remoteAddress?.(c) ?? incoming?.socket?.remoteAddress,
